@@ -1,0 +1,32 @@
+"""API permission: the same scope rules as the pages, by HTTP method."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+
+from accounts.scoping import ADD, CHANGE, DELETE, VIEW, can
+
+METHOD_ACTION = {
+    "GET": VIEW,
+    "HEAD": VIEW,
+    "OPTIONS": VIEW,
+    "POST": ADD,
+    "PUT": CHANGE,
+    "PATCH": CHANGE,
+    "DELETE": DELETE,
+}
+
+
+class ScopedPermission(BasePermission):
+    """Authenticated users only; write methods need the model's scope to grant that action.
+    Object-level checks happen in the view's queryset (restrict), so a foreign object is a 404."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        model = getattr(getattr(view, "queryset", None), "model", None) or getattr(view, "scoped_model", None)
+        if model is None or not hasattr(model, "scope_q"):
+            return request.method in ("GET", "HEAD", "OPTIONS")
+        return can(request.user, model, METHOD_ACTION.get(request.method or "GET", VIEW))

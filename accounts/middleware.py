@@ -1,0 +1,35 @@
+"""Session rules of 等保 2.0 level 3 that Django does not do by itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+
+class SessionPolicyMiddleware:
+    """An administrator holds one session at a time: signing in elsewhere ends this one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_admin_role
+            and request.session.session_key
+            and user.current_session_key
+            and user.current_session_key != request.session.session_key
+        ):
+            logout(request)
+            messages.warning(request, _("您的账号已在其他地方登录，本次会话已结束。"))
+            if request.path.startswith("/api/"):
+                return HttpResponse(status=401)
+            return redirect("accounts:login")
+        return self.get_response(request)

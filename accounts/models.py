@@ -1,0 +1,87 @@
+"""Users, their role and the part of the hierarchy they see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import ChangeLoggedModel
+
+
+class Role(models.TextChoices):
+    MINISTRY = "ministry", _("商务部电子商务司")
+    PROVINCE = "province", _("省级商务主管部门")
+    BUREAU = "bureau", _("区县商务局")
+    OPERATOR = "operator", _("基地运营主体")
+    ENTERPRISE = "enterprise", _("入驻企业")
+    EXPERT = "expert", _("评审专家")
+    # 三员分立: none of the three can do the others' work or erase their traces.
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+# Which scope field each role needs; checked in clean().
+SCOPE_FIELD = {
+    Role.PROVINCE: "quota_unit",
+    Role.BUREAU: "region",
+    Role.OPERATOR: "base",
+    Role.ENTERPRISE: "enterprise",
+}
+
+ADMIN_ROLES = frozenset({Role.MINISTRY, Role.PROVINCE, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
+class User(AbstractUser, ChangeLoggedModel):
+    audit_exclude = frozenset({"created", "last_updated", "password", "last_login"})
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.ENTERPRISE)
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    organisation = models.CharField(_("单位"), max_length=128, blank=True)
+    quota_unit = models.ForeignKey(
+        "regions.QuotaUnit", verbose_name=_("申报单位"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("行政区划"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    base = models.ForeignKey(
+        "registry.Base", verbose_name=_("示范基地"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # The only session an administrator may hold; a new sign-in ends the old one.
+    current_session_key = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        needed = SCOPE_FIELD.get(Role(self.role)) if self.role in Role.values else None
+        if needed and getattr(self, f"{needed}_id") is None:
+            label = getattr(self._meta.get_field(needed), "verbose_name", needed)
+            raise ValidationError(
+                {needed: _("角色“%(role)s”必须指定%(field)s。") % {"role": self.get_role_display(), "field": label}}
+            )
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    def masked_phone(self) -> str:
+        from core.privacy import mask_phone
+
+        return mask_phone(self.phone)
+
+    def snapshot(self) -> dict[str, Any]:
+        return super().snapshot()

@@ -1,0 +1,41 @@
+"""The menu a user sees, decided by the same scope rules as the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    active: bool
+
+
+def menu_for(user: Any, path: str) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return []
+    from accounts.models import Role
+    from accounts.scoping import VIEW, can
+    from registry.models import Base, Enterprise
+
+    entries: list[tuple[Any, str]] = [(_("首页"), reverse("portal-home"))]
+    if can(user, Base, VIEW):
+        entries.append((_("示范基地"), reverse("registry:base_list")))
+    if can(user, Enterprise, VIEW):
+        entries.append((_("企业"), reverse("registry:enterprise_list")))
+    entries.append((_("行政区划"), reverse("regions:region_list")))
+    entries.append((_("申报单位"), reverse("regions:quotaunit_list")))
+    entries.append((_("示范城市"), reverse("regions:democity_list")))
+    if user.role in (Role.MINISTRY, Role.AUDITOR, Role.SECADMIN):
+        entries.append((_("操作日志"), reverse("core:changelog_list")))
+    items = []
+    for label, url in entries:
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label, url, active))
+    return items

@@ -1,0 +1,173 @@
+"""Base models every domain model inherits, and the append-only change log."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def to_jsonable(value: Any) -> Any:
+    """A field value as it is stored in the change log: exact decimals and ISO dates as text."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+class TimeStampedModel(models.Model):
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeLoggedModel(TimeStampedModel):
+    """Every concrete model inherits this; `snapshot()` is what the change log records."""
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"created", "last_updated"})
+
+    class Meta:
+        abstract = True
+
+    def snapshot(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for field in self._meta.concrete_fields:
+            if field.name in self.audit_exclude:
+                continue
+            data[field.name] = to_jsonable(getattr(self, field.attname))
+        return data
+
+
+class ChangeLog(models.Model):
+    """Append-only audit trail: date, time, actor, object, action, result.
+
+    Database triggers (see the migration) refuse UPDATE and DELETE on this table, so no
+    interface — admin, API, shell — can alter or erase an entry.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        EXPORT = "export", _("导出")
+        IMPORT = "import", _("导入")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("网页")
+        API = "api", _("接口")
+        COMMAND = "command", _("命令")
+        IMPORT = "import", _("导入")
+        SYSTEM = "system", _("系统")
+
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # No database constraint: an entry must outlive whatever it names.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.SYSTEM)
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    result = models.CharField(_("结果"), max_length=8, choices=Result.choices, default=Result.SUCCESS)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("对象类型"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "time"], name="changelog_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("change log entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("change log entries are append-only")
+
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Job(TimeStampedModel):
+    """A background job (import, export, evaluation run…) with progress the pages can poll."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("处理中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("未通过")
+        ERROR = "error", _("出错")
+
+    kind = models.CharField(_("类型"), max_length=32)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    progress = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    input_file = models.FileField(_("上传文件"), upload_to="jobs/in/%Y/%m/", blank=True)
+    output_file = models.FileField(_("结果文件"), upload_to="jobs/out/%Y/%m/", blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    started = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress / self.total) if self.total else 0

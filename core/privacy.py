@@ -1,0 +1,17 @@
+"""Masking of personal data in lists and exports for those who do not need it."""
+
+from __future__ import annotations
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone or ""
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_id_number(value: str) -> str:
+    text = value or ""
+    if len(text) <= 8:
+        return "*" * len(text)
+    return f"{text[:4]}{'*' * (len(text) - 8)}{text[-4:]}"

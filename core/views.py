@@ -1,0 +1,218 @@
+"""Generic pages every domain app reuses: scoped lists with filters, search, pagination and
+export; detail pages; the history of an object; the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from accounts.models import Role
+from accounts.scoping import EXPORT, VIEW, access, can, restrict
+from core import exports
+from core.audit import history, log_event
+from core.models import ChangeLog
+from core.privacy import mask_phone
+
+PAGE_SIZES = (25, 50, 100)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list page and of its export."""
+
+    name: str
+    label: str | Promise
+    accessor: Callable[[Any], Any] | None = None
+    link: bool = False
+    personal: bool = False  # masked for those who do not need it
+    export_only: bool = False
+    classes: str = ""
+
+    def value(self, obj: Any) -> Any:
+        if self.accessor is not None:
+            return self.accessor(obj)
+        value: Any = obj
+        for part in self.name.split("__"):
+            display = getattr(value, f"get_{part}_display", None)
+            value = display() if callable(display) else getattr(value, part, None)
+            if value is None:
+                return ""
+        return value
+
+
+def may_see_personal(user: Any) -> bool:
+    """Base operators and enterprises work with contact details; officials see them masked."""
+    return getattr(user, "role", None) in (Role.OPERATOR, Role.ENTERPRISE)
+
+
+@dataclass
+class Row:
+    obj: Any
+    cells: list[Any] = field(default_factory=list)
+
+
+class ScopedListView(LoginRequiredMixin, View):
+    model: ClassVar[type[models.Model]]
+    filterset_class: ClassVar[Any] = None
+    columns: ClassVar[Sequence[Column]] = ()
+    title: ClassVar[str | Promise] = ""
+    template_name: ClassVar[str] = "core/object_list.html"
+    select_related: ClassVar[Sequence[str]] = ()
+    export_basename: ClassVar[str] = "export"
+    add_url_name: ClassVar[str | None] = None
+
+    def base_queryset(self) -> models.QuerySet[Any]:
+        qs = restrict(self.model._default_manager.all(), self.request.user, VIEW)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs
+
+    def filtered(self) -> tuple[models.QuerySet[Any], Any]:
+        qs = self.base_queryset()
+        if self.filterset_class is None:
+            return qs, None
+        fs = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+        return (fs.qs if fs.is_bound and fs.is_valid() else qs), fs
+
+    def cell(self, column: Column, obj: Any, mask: bool) -> Any:
+        value = column.value(obj)
+        if column.personal and mask:
+            return mask_phone(str(value))
+        return value
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        qs, fs = self.filtered()
+        mask = not may_see_personal(request.user)
+        fmt = request.GET.get("export")
+        if fmt in ("xlsx", "csv"):
+            if not can(request.user, self.model, EXPORT):
+                raise PermissionDenied
+            export_qs = restrict(qs, request.user, EXPORT)
+            filters = {k: v for k, v in request.GET.items() if k not in ("export", "page") and v}
+            log_event(
+                ChangeLog.Action.EXPORT,
+                object_repr=str(self.model._meta.verbose_name_plural),
+                message=f"{fmt} {filters}",
+            )
+            headers = [str(c.label) for c in self.columns]
+            cells = ([self.cell(c, obj, mask) for c in self.columns] for obj in export_qs.iterator(chunk_size=2000))
+            return exports.respond(fmt, self.export_basename, headers, cells)
+        try:
+            per_page = int(request.GET.get("per_page", "50"))
+        except ValueError:
+            per_page = 50
+        per_page = per_page if per_page in PAGE_SIZES else 50
+        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        visible = [c for c in self.columns if not c.export_only]
+        rows = [
+            Row(obj, [(self.cell(c, obj, mask), obj.get_absolute_url() if c.link else None) for c in visible])
+            for obj in page.object_list
+        ]
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "title": self.title,
+            "columns": visible,
+            "rows": rows,
+            "page": page,
+            "filterset": fs,
+            "querystring": query.urlencode(),
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+            "model_name": self.model._meta.model_name,
+            "can_export": can(request.user, self.model, EXPORT),
+        }
+        context.update(self.extra_context())
+        return render(request, self.template_name, context)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+
+class ScopedDetailView(LoginRequiredMixin, View):
+    model: ClassVar[type[models.Model]]
+    template_name: ClassVar[str]
+    select_related: ClassVar[Sequence[str]] = ()
+
+    def get_object(self, pk: Any) -> Any:
+        qs = self.model._default_manager.all()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return access(qs, self.request.user, pk, VIEW)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(pk)
+        context = {"object": obj, "title": str(obj)}
+        context.update(self.extra_context(obj))
+        return render(request, self.template_name, context)
+
+    def extra_context(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+
+class ObjectHistoryView(LoginRequiredMixin, View):
+    """The change log of one object, for whoever may see the object."""
+
+    def get(self, request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
+        try:
+            ct = ContentType.objects.get_by_natural_key(app_label, model_name)
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        model = ct.model_class()
+        if model is None or not hasattr(model, "scope_q"):
+            raise Http404
+        obj = access(model._default_manager.all(), request.user, pk, VIEW)
+        entries = Paginator(history(obj).select_related("content_type"), 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "core/object_history.html",
+            {"object": obj, "entries": entries, "title": _("%(obj)s 的变更记录") % {"obj": obj}},
+        )
+
+
+class ChangeLogListView(LoginRequiredMixin, View):
+    """The whole audit trail: read-only, for the auditor and the ministry; the security
+    administrator sees sign-in events."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user: Any = request.user
+        qs = ChangeLog.objects.select_related("content_type")
+        if user.role in (Role.AUDITOR, Role.MINISTRY):
+            pass
+        elif user.role == Role.SECADMIN:
+            qs = qs.filter(action__in=[ChangeLog.Action.LOGIN, ChangeLog.Action.LOGIN_FAILED, ChangeLog.Action.LOGOUT])
+        else:
+            raise PermissionDenied
+        action = request.GET.get("action")
+        if action in ChangeLog.Action.values:
+            qs = qs.filter(action=action)
+        actor = request.GET.get("actor", "").strip()
+        if actor:
+            qs = qs.filter(actor_name=actor)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "core/changelog_list.html",
+            {
+                "title": gettext_lazy("操作日志"),
+                "page": page,
+                "actions": ChangeLog.Action.choices,
+                "querystring": query.urlencode(),
+            },
+        )

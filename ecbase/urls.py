@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from core.home import HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="portal-home"),
+    path("accounts/", include("accounts.urls")),
+    path("api/", include("ecbase.api_urls")),
+    path("", include("core.urls")),
+    path("", include("regions.urls")),
+    path("", include("registry.urls")),
+]

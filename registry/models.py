@@ -1,0 +1,352 @@
+"""Demonstration bases, resident enterprises, residencies and titles."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.scoping import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope, ScopedQuerySet
+from core import uscc
+from core.models import ChangeLoggedModel
+from core.text import normalize_name
+
+
+class BaseStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("后备园区")
+    DESIGNATED = "designated", _("示范基地")
+    WARNED = "warned", _("警示")
+    RECTIFYING = "rectifying", _("整改")
+    REMOVED = "removed", _("撤销")
+
+
+# Allowed status transitions; the only table that decides them (no code sets .status directly).
+BASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    BaseStatus.CANDIDATE: frozenset({BaseStatus.DESIGNATED, BaseStatus.REMOVED}),
+    BaseStatus.DESIGNATED: frozenset({BaseStatus.WARNED, BaseStatus.RECTIFYING, BaseStatus.REMOVED}),
+    BaseStatus.WARNED: frozenset({BaseStatus.DESIGNATED, BaseStatus.RECTIFYING, BaseStatus.REMOVED}),
+    BaseStatus.RECTIFYING: frozenset({BaseStatus.DESIGNATED, BaseStatus.REMOVED}),
+    BaseStatus.REMOVED: frozenset(),
+}
+PUBLIC_STATUSES = frozenset({BaseStatus.DESIGNATED, BaseStatus.WARNED, BaseStatus.RECTIFYING})
+
+
+class Base(ChangeLoggedModel):
+    name = models.CharField(_("基地名称"), max_length=128)
+    name_normalized = models.CharField(max_length=128, editable=False, db_index=True)
+    quota_unit = models.ForeignKey(
+        "regions.QuotaUnit", verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="bases"
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="bases"
+    )
+    covered_regions = models.ManyToManyField(
+        "regions.Region", verbose_name=_("覆盖区域"), blank=True, related_name="covering_bases"
+    )
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    operator_name = models.CharField(_("运营主体"), max_length=128)
+    operator_credit_code = models.CharField(_("运营主体统一社会信用代码"), max_length=18)
+    area_m2 = models.DecimalField(
+        _("电子商务办公建筑面积（平方米）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    operating_since = models.DateField(_("投入运营日期"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=BaseStatus.choices, default=BaseStatus.CANDIDATE, editable=False
+    )
+    batch = models.CharField(_("批次"), max_length=32, blank=True, help_text=_("如：第一批、第二批、2020年综合评价"))
+    designated_year = models.PositiveSmallIntegerField(_("认定年份"), null=True, blank=True)
+    is_invented = models.BooleanField(_("演示虚构"), default=False, help_text=_("演示数据中虚构的基地，非真实名单"))
+    description = models.TextField(_("简介"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("示范基地")
+        verbose_name_plural = _("示范基地")
+        ordering = ["quota_unit__sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["name_normalized"], name="base_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:base_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        result = uscc.check(self.operator_credit_code)
+        if not result.ok:
+            raise ValidationError({"operator_credit_code": _("运营主体统一社会信用代码校验未通过。")})
+        self.operator_credit_code = result.code
+        if self.operating_since and self.operating_since > datetime.date.today():
+            raise ValidationError({"operating_since": _("投入运营日期不能晚于今天。")})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if scope.role == Role.MINISTRY:
+            return Q()
+        if action in (VIEW, EXPORT):
+            if scope.is_public:
+                return Q(status__in=PUBLIC_STATUSES)
+            if scope.role == Role.PROVINCE:
+                return Q(quota_unit_id=scope.quota_unit_id)
+            if scope.role == Role.BUREAU:
+                return Q(region__code__startswith=scope.region_prefix)
+            if scope.role == Role.OPERATOR:
+                return Q(pk=scope.base_id)
+            if scope.role == Role.ENTERPRISE:
+                return Q(
+                    Exists(
+                        Residency.objects.filter(
+                            base_id=OuterRef("pk"), enterprise_id=scope.enterprise_id or 0, left_on__isnull=True
+                        )
+                    )
+                )
+            return None
+        if action == CHANGE:
+            if scope.role == Role.PROVINCE:
+                return Q(quota_unit_id=scope.quota_unit_id)
+            if scope.role == Role.OPERATOR:
+                return Q(pk=scope.base_id)
+        return None  # ADD, DELETE and status changes: the ministry only
+
+
+class BaseStatusChange(ChangeLoggedModel):
+    """The status timeline of a base, each change with its date and document."""
+
+    base = models.ForeignKey(Base, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("原状态"), max_length=16, choices=BaseStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=BaseStatus.choices)
+    date = models.DateField(_("日期"))
+    document_no = models.CharField(_("文号"), max_length=64, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("基地状态变更")
+        verbose_name_plural = _("基地状态变更")
+        ordering = ["base", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.base} {self.get_to_status_display()} {self.date}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if action not in (VIEW, EXPORT):
+            return None
+        base_q = Base.scope_q(scope, VIEW)
+        return None if base_q is None else Q(base__in=Base.objects.filter(base_q))
+
+
+class EnterpriseCategory(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    INDIVIDUAL = "individual", _("个体工商户")
+    COOPERATIVE = "cooperative", _("农民专业合作社")
+    OTHER = "other", _("其他")
+
+
+class Industry(models.TextChoices):
+    """Main business after GB/T 4754, at the granularity of the SME classification method."""
+
+    RETAIL = "retail", _("零售业")
+    WHOLESALE = "wholesale", _("批发业")
+    SOFTWARE = "software", _("软件和信息技术服务业")
+    INFO_TRANSMISSION = "info_transmission", _("信息传输业")
+    WAREHOUSING = "warehousing", _("仓储业")
+    POSTAL = "postal", _("邮政业")
+    INDUSTRY = "industry", _("工业")
+    AGRICULTURE = "agriculture", _("农、林、牧、渔业")
+    LEASING_BUSINESS = "leasing_business", _("租赁和商务服务业")
+    OTHER = "other", _("其他未列明行业")
+
+
+class Enterprise(ChangeLoggedModel):
+    """One enterprise, one record, whatever base it sits in; keyed by its credit code."""
+
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    credit_code_override = models.TextField(
+        _("校验豁免理由"), blank=True, help_text=_("真实代码未通过校验位检查时，须记录理由方可保存")
+    )
+    org_code_ok = models.BooleanField(_("组织机构代码校验"), null=True, editable=False)
+    name = models.CharField(_("企业名称"), max_length=128)
+    name_normalized = models.CharField(max_length=128, editable=False, db_index=True)
+    category = models.CharField(_("主体类型"), max_length=16, choices=EnterpriseCategory.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("注册地区"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    is_ecommerce = models.BooleanField(_("电子商务企业"), default=True, help_text=_("否则为传统企业"))
+    main_business = models.CharField(_("主营业务"), max_length=128, blank=True)
+    industry = models.CharField(_("行业"), max_length=32, choices=Industry.choices, default=Industry.RETAIL)
+    annual_revenue = models.DecimalField(
+        _("年营业收入（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    figures_year = models.PositiveSmallIntegerField(_("数据年份"), null=True, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["credit_code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:enterprise_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        result = uscc.check(self.credit_code)
+        if not result.ok and not (result.problem == uscc.Problem.CHECK and self.credit_code_override.strip()):
+            raise ValidationError({"credit_code": _("统一社会信用代码校验未通过。")})
+        self.credit_code = result.code
+        self.org_code_ok = result.org_code_ok
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_normalized = normalize_name(self.name)
+        if not self.category:
+            self.category = uscc.category(self.credit_code)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str, prefix: str = "") -> Q | None:
+        """`prefix` lets related models (titles) reuse the rule through their enterprise."""
+        p = prefix
+
+        def resident(**base_filter: Any) -> Q:
+            inner = Residency.objects.filter(enterprise_id=OuterRef(f"{p}pk" if p else "pk"), **base_filter)
+            return Q(Exists(inner))
+
+        if scope.role == Role.MINISTRY:
+            return Q()
+        if action in (VIEW, EXPORT):
+            if scope.role == Role.PROVINCE:
+                return resident(base__quota_unit_id=scope.quota_unit_id)
+            if scope.role == Role.BUREAU:
+                return Q(**{f"{p}region__code__startswith": scope.region_prefix}) | resident(
+                    base__region__code__startswith=scope.region_prefix
+                )
+            if scope.role == Role.OPERATOR:
+                return resident(base_id=scope.base_id)
+            if scope.role == Role.ENTERPRISE:
+                return Q(**{f"{p}pk": scope.enterprise_id})
+            return None
+        if action == CHANGE:
+            if scope.role == Role.OPERATOR:
+                return resident(base_id=scope.base_id, left_on__isnull=True)
+            if scope.role == Role.ENTERPRISE:
+                return Q(**{f"{p}pk": scope.enterprise_id})
+        if action == ADD and scope.role == Role.OPERATOR:
+            return Q()  # an operator registers the enterprises that move into its base
+        return None  # DELETE: the ministry only
+
+
+class Residency(ChangeLoggedModel):
+    """An enterprise's stay in a base; it can leave and enter another."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="residencies"
+    )
+    base = models.ForeignKey(Base, verbose_name=_("基地"), on_delete=models.PROTECT, related_name="residencies")
+    entered_on = models.DateField(_("入驻日期"))
+    left_on = models.DateField(_("迁出日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("入驻记录")
+        verbose_name_plural = _("入驻记录")
+        ordering = ["enterprise", "entered_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "base"], condition=Q(left_on__isnull=True), name="residency_one_open_per_base"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("entered_on")),
+                name="residency_left_after_entered",
+            ),
+        ]
+        indexes = [models.Index(fields=["base", "left_on"], name="residency_base_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} @ {self.base}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.left_on and self.entered_on and self.left_on < self.entered_on:
+            raise ValidationError({"left_on": _("迁出日期不能早于入驻日期。")})
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if scope.role == Role.MINISTRY:
+            return Q()
+        if action in (VIEW, EXPORT):
+            if scope.role == Role.PROVINCE:
+                return Q(base__quota_unit_id=scope.quota_unit_id)
+            if scope.role == Role.BUREAU:
+                return Q(base__region__code__startswith=scope.region_prefix)
+            if scope.role == Role.OPERATOR:
+                return Q(base_id=scope.base_id)
+            if scope.role == Role.ENTERPRISE:
+                return Q(enterprise_id=scope.enterprise_id)
+            return None
+        if action in (ADD, CHANGE) and scope.role == Role.OPERATOR:
+            return Q(base_id=scope.base_id)
+        return None
+
+
+class TitleLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级/直辖市级")
+    MUNICIPAL = "municipal", _("市级")
+    DISTRICT = "district", _("区县级")
+
+
+class Title(ChangeLoggedModel):
+    """A demonstration title an enterprise holds for a year (e.g. 国家电子商务示范企业)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="titles")
+    level = models.CharField(_("级别"), max_length=16, choices=TitleLevel.choices)
+    name = models.CharField(_("称号"), max_length=128)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    issuer = models.CharField(_("认定机关"), max_length=64, blank=True)
+    document_no = models.CharField(_("文号"), max_length=64, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("示范称号")
+        verbose_name_plural = _("示范称号")
+        ordering = ["enterprise", "-year"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name", "year"], name="title_unique_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if action == DELETE:
+            action = CHANGE
+        return Enterprise.scope_q(scope, action, prefix="enterprise__")
