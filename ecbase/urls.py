@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("regions.urls")),
     path("", include("registry.urls")),
+    path("imports/", include("registry.imports.urls")),
 ]
