@@ -7,6 +7,9 @@ app_name = "registry"
 urlpatterns = [
     path("bases/", views.BaseListView.as_view(), name="base_list"),
     path("bases/<int:pk>/", views.BaseDetailView.as_view(), name="base_detail"),
+    path("bases/<int:pk>/edit/", views.BaseEditView.as_view(), name="base_edit"),
+    path("bases/<int:pk>/status/", views.BaseStatusView.as_view(), name="base_status"),
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
 ]

@@ -2,12 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
-from accounts.scoping import CHANGE, VIEW, can, restrict
+from accounts.models import Role
+from accounts.scoping import CHANGE, VIEW, access, can, restrict
+from core.audit import save_logged
+from core.errors import ActionError, NotAllowedError
 from core.views import Column, ScopedDetailView, ScopedListView
+from registry.actions.bases import do_change_base_status, do_update_base, editable_base_fields
 from registry.filtersets import BaseFilterSet, EnterpriseFilterSet
+from registry.forms import ENTERPRISE_EDITABLE, BaseEditForm, BaseStatusForm, EnterpriseEditForm
 from registry.models import Base, Enterprise, Residency, Title
 
 
@@ -46,6 +58,7 @@ class BaseDetailView(ScopedDetailView):
             "covered_regions": obj.covered_regions.all(),
             "resident_counts": counts,
             "can_change": restrict(Base.objects.filter(pk=obj.pk), user, CHANGE).exists(),
+            "status_form": BaseStatusForm() if getattr(user, "role", None) == Role.MINISTRY else None,
             "enterprises_url_query": f"base={obj.pk}",
         }
 
@@ -91,3 +104,78 @@ class EnterpriseDetailView(ScopedDetailView):
             "phone": obj.contact_phone if (can_change or may_see_personal(user)) else mask_phone(obj.contact_phone),
             "show_bases_link": can(user, Base, VIEW),
         }
+
+
+class BaseEditView(LoginRequiredMixin, View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.base = access(Base.objects.select_related("quota_unit", "region"), request.user, kwargs["pk"], CHANGE)
+        self.allowed = editable_base_fields(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = BaseEditForm(instance=self.base, allowed=self.allowed)
+        return render(request, "registry/edit_form.html", {"form": form, "object": self.base, "title": _("编辑基地")})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = BaseEditForm(request.POST, instance=self.base, allowed=self.allowed)
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                do_update_base(request.user, self.base, changes)
+            except ActionError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(self.base.get_absolute_url())
+        return render(request, "registry/edit_form.html", {"form": form, "object": self.base, "title": _("编辑基地")})
+
+
+class BaseStatusView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        base = access(Base.objects.all(), request.user, pk, VIEW)
+        form = BaseStatusForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请检查状态变更的填写内容。"))
+            return redirect(base.get_absolute_url())
+        try:
+            do_change_base_status(request.user, base, **form.cleaned_data)
+        except NotAllowedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("基地状态已变更。"))
+        return redirect(base.get_absolute_url())
+
+
+class EnterpriseEditView(LoginRequiredMixin, View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.enterprise = access(Enterprise.objects.select_related("region"), request.user, kwargs["pk"], CHANGE)
+        self.allowed = ENTERPRISE_EDITABLE.get(getattr(request.user, "role", ""), ())
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form: EnterpriseEditForm) -> HttpResponse:
+        return render(
+            self.request, "registry/edit_form.html", {"form": form, "object": self.enterprise, "title": _("编辑企业")}
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_form(EnterpriseEditForm(instance=self.enterprise, allowed=self.allowed))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = EnterpriseEditForm(request.POST, instance=self.enterprise, allowed=self.allowed)
+        if form.is_valid():
+            try:
+                # Only what the form showed and the user changed is written.
+                save_logged(self.enterprise, actor=request.user, update_fields=form.changed_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(self.enterprise.get_absolute_url())
+        return self.render_form(form)

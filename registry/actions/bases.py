@@ -1,0 +1,91 @@
+"""State changes of bases. The status of a base changes here and nowhere else."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from core.audit import log_change, save_logged
+from core.errors import ActionError, NotAllowedError
+from core.models import ChangeLog
+from registry.models import BASE_TRANSITIONS, Base, BaseStatus, BaseStatusChange
+
+# Fields each role may edit on a base it can change (status is never among them).
+EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    Role.MINISTRY: (
+        "name",
+        "quota_unit",
+        "region",
+        "address",
+        "operator_name",
+        "operator_credit_code",
+        "area_m2",
+        "operating_since",
+        "batch",
+        "designated_year",
+        "description",
+    ),
+    Role.PROVINCE: ("address", "operator_name", "operator_credit_code", "area_m2", "description"),
+    Role.OPERATOR: ("address", "description"),
+}
+
+
+def editable_base_fields(actor: Any) -> tuple[str, ...]:
+    return EDITABLE_FIELDS.get(getattr(actor, "role", ""), ())
+
+
+def do_update_base(actor: Any, base: Base, changes: dict[str, Any]) -> ChangeLog | None:
+    """Write only the fields given, and only those the actor's role may edit."""
+    allowed = set(editable_base_fields(actor))
+    refused = set(changes) - allowed
+    if refused:
+        raise NotAllowedError(_("您无权修改以下字段：%(fields)s") % {"fields": "、".join(sorted(refused))})
+    for name, value in changes.items():
+        setattr(base, name, value)
+    return save_logged(base, actor=actor, update_fields=list(changes))
+
+
+def do_change_base_status(
+    actor: Any,
+    base: Base,
+    to_status: str,
+    *,
+    date: datetime.date,
+    document_no: str = "",
+    note: str = "",
+) -> BaseStatusChange:
+    """Designate, warn, order rectification, clear or remove a base, with its date and document."""
+    if getattr(actor, "role", None) != Role.MINISTRY:
+        raise NotAllowedError(_("只有商务部可以变更基地状态。"))
+    if to_status not in BaseStatus.values:
+        raise ActionError("invalid_status", _("未知的基地状态。"), field="to_status")
+    with transaction.atomic():
+        locked = Base.objects.select_for_update().get(pk=base.pk)
+        if to_status not in BASE_TRANSITIONS[locked.status]:
+            raise ActionError(
+                "invalid_transition",
+                _("基地当前状态为“%(from)s”，不能变更为“%(to)s”。")
+                % {"from": locked.get_status_display(), "to": BaseStatus(to_status).label},
+                field="to_status",
+            )
+        if to_status in (BaseStatus.WARNED, BaseStatus.RECTIFYING, BaseStatus.REMOVED) and not document_no.strip():
+            raise ActionError("document_required", _("警示、整改和撤销须注明文号。"), field="document_no")
+        before = locked.snapshot()
+        from_status = locked.status
+        locked.status = to_status
+        fields = ["status", "last_updated"]
+        if to_status == BaseStatus.DESIGNATED and locked.designated_year is None:
+            locked.designated_year = date.year
+            fields.append("designated_year")
+        locked.save(update_fields=fields)
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor, message=document_no)
+        change = BaseStatusChange(
+            base=locked, from_status=from_status, to_status=to_status, date=date, document_no=document_no, note=note
+        )
+        save_logged(change, actor=actor)
+    base.refresh_from_db()
+    return change

@@ -1,0 +1,92 @@
+"""Thin forms: they offer only the fields the user's role may edit; rules live in actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import BaseStatus, Enterprise
+
+
+def restrict_fields(form: forms.ModelForm, allowed: tuple[str, ...]) -> None:
+    for name in list(form.fields):
+        if name not in allowed:
+            del form.fields[name]
+
+
+class BaseEditForm(forms.ModelForm):
+    class Meta:
+        from registry.models import Base
+
+        model = Base
+        fields = (
+            "name",
+            "quota_unit",
+            "region",
+            "address",
+            "operator_name",
+            "operator_credit_code",
+            "area_m2",
+            "operating_since",
+            "batch",
+            "designated_year",
+            "description",
+        )
+        widgets = {
+            "operating_since": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        restrict_fields(self, allowed)
+
+
+class BaseStatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("新状态"), choices=BaseStatus.choices)
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    document_no = forms.CharField(label=_("文号"), max_length=64, required=False)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+# Fields each role may edit on an enterprise it can change.
+ENTERPRISE_EDITABLE: dict[str, tuple[str, ...]] = {
+    "ministry": (
+        "name",
+        "region",
+        "is_ecommerce",
+        "main_business",
+        "industry",
+        "annual_revenue",
+        "employees",
+        "figures_year",
+        "contact_name",
+        "contact_phone",
+        "credit_code_override",
+    ),
+    "operator": (
+        "name",
+        "is_ecommerce",
+        "main_business",
+        "industry",
+        "annual_revenue",
+        "employees",
+        "figures_year",
+        "contact_name",
+        "contact_phone",
+    ),
+    "enterprise": ("main_business", "contact_name", "contact_phone"),
+}
+
+
+class EnterpriseEditForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ENTERPRISE_EDITABLE["ministry"]
+
+    def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        restrict_fields(self, allowed)

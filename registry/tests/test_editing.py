@@ -1,0 +1,118 @@
+"""Editing bases and enterprises: role-limited fields, change log, status transitions."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from core.models import ChangeLog
+from core.testing.world import World
+from registry.actions.bases import do_change_base_status
+from registry.models import BaseStatus, BaseStatusChange
+
+pytestmark = pytest.mark.django_db
+
+
+def log_for(obj) -> list[ChangeLog]:
+    ct = ContentType.objects.get_for_model(obj)
+    return list(ChangeLog.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("id"))
+
+
+def test_operator_edits_only_its_fields_and_the_log_shows_the_diff(world: World, login) -> None:
+    base = world.bases["rongchang"]
+    client = login("operator_rc")
+    page = client.get(f"/bases/{base.pk}/edit/").content.decode()
+    assert 'name="address"' in page
+    assert 'name="area_m2"' not in page  # not the operator's to change
+    response = client.post(f"/bases/{base.pk}/edit/", {"address": "重庆市荣昌区昌州街道1号", "description": ""})
+    assert response.status_code == 302
+    base.refresh_from_db()
+    assert base.address == "重庆市荣昌区昌州街道1号"
+    entry = log_for(base)[-1]
+    assert entry.action == ChangeLog.Action.UPDATE
+    assert entry.actor_name == "operator_rc"
+    assert entry.source == ChangeLog.Source.WEB
+    assert entry.changed_fields() == [("address", "", "重庆市荣昌区昌州街道1号")]
+    history = client.get(f"/history/registry/base/{base.pk}/").content.decode()
+    assert "重庆市荣昌区昌州街道1号" in history
+
+
+def test_posting_a_hidden_field_does_not_change_it(world: World, login) -> None:
+    base = world.bases["rongchang"]
+    client = login("operator_rc")
+    client.post(f"/bases/{base.pk}/edit/", {"address": "新地址", "area_m2": "1", "name": "改名"})
+    base.refresh_from_db()
+    assert base.area_m2 == 35000 and base.name == "荣昌区电子商务产业园"
+
+
+def test_operator_cannot_edit_another_base(world: World, login) -> None:
+    client = login("operator_rc")
+    assert client.get(f"/bases/{world.bases['xuzhou'].pk}/edit/").status_code == 404
+    assert client.post(f"/bases/{world.bases['xuzhou'].pk}/edit/", {"address": "x"}).status_code == 404
+
+
+def test_province_cannot_edit_a_base_of_another_unit(world: World, login) -> None:
+    client = login("prov_ln")
+    assert client.get(f"/bases/{world.bases['dalian'].pk}/edit/").status_code == 404
+    assert client.get(f"/bases/{world.bases['shenyang'].pk}/edit/").status_code == 200
+
+
+def test_enterprise_edits_itself_without_erasing_fields_it_cannot_see(world: World, login) -> None:
+    ent = world.enterprises["rc1"]
+    client = login("ent_rc1")
+    page = client.get(f"/enterprises/{ent.pk}/edit/").content.decode()
+    assert 'name="annual_revenue"' not in page
+    response = client.post(
+        f"/enterprises/{ent.pk}/edit/",
+        {"main_business": "夏布制品网络零售", "contact_name": "李四", "contact_phone": "13700001111"},
+    )
+    assert response.status_code == 302
+    ent.refresh_from_db()
+    assert ent.main_business == "夏布制品网络零售"
+    assert str(ent.annual_revenue) == "1200.50" and ent.employees == 25
+    assert client.get(f"/enterprises/{world.enterprises['rc2'].pk}/edit/").status_code == 404
+
+
+def test_ministry_status_change_follows_the_transition_table(world: World, login) -> None:
+    base = world.bases["rongchang"]
+    client = login("ministry")
+    # Warning without a document number is refused with a message, nothing changes.
+    client.post(f"/bases/{base.pk}/status/", {"to_status": "warned", "date": "2026-03-01", "document_no": ""})
+    base.refresh_from_db()
+    assert base.status == BaseStatus.DESIGNATED
+    client.post(
+        f"/bases/{base.pk}/status/",
+        {"to_status": "warned", "date": "2026-03-01", "document_no": "商办电函〔2026〕1号", "note": "综合评价靠后"},
+    )
+    base.refresh_from_db()
+    assert base.status == BaseStatus.WARNED
+    change = BaseStatusChange.objects.get(base=base)
+    assert (change.from_status, change.to_status, change.document_no) == ("designated", "warned", "商办电函〔2026〕1号")
+    detail = client.get(f"/bases/{base.pk}/").content.decode()
+    assert "商办电函〔2026〕1号" in detail
+
+
+def test_removed_is_final_and_candidate_cannot_be_warned(world: World) -> None:
+    from core.errors import ActionError
+
+    ministry = world.user("ministry")
+    cand = world.bases["shapingba"]
+    with pytest.raises(ActionError) as err:
+        do_change_base_status(ministry, cand, "warned", date=datetime.date(2026, 1, 1), document_no="x")
+    assert err.value.code == "invalid_transition"
+    base = world.bases["nanjing"]
+    do_change_base_status(ministry, base, "removed", date=datetime.date(2026, 1, 1), document_no="文1")
+    with pytest.raises(ActionError):
+        do_change_base_status(ministry, base, "designated", date=datetime.date(2026, 2, 1))
+
+
+def test_only_the_ministry_changes_status(world: World, login) -> None:
+    base = world.bases["xuzhou"]
+    response = login("prov_js").post(
+        f"/bases/{base.pk}/status/", {"to_status": "warned", "date": "2026-03-01", "document_no": "x"}
+    )
+    assert response.status_code == 403
+    base.refresh_from_db()
+    assert base.status == BaseStatus.DESIGNATED
