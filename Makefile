@@ -36,7 +36,8 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_accounts
-	ECBASE_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "本地演示：已关闭动态口令（ECBASE_REQUIRE_SECOND_FACTOR=0）；生产环境默认开启。"
+	ECBASE_DEBUG=1 ECBASE_REQUIRE_SECOND_FACTOR=$${ECBASE_REQUIRE_SECOND_FACTOR:-0} $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

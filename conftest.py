@@ -3,7 +3,6 @@
 import os
 
 os.environ.setdefault("ECBASE_DEV", "1")
-os.environ.setdefault("ECBASE_FAST_HASHER", "1")
 os.environ.setdefault("ECBASE_TASKS_EAGER", "1")
 os.environ.setdefault("ECBASE_SECURE_COOKIES", "0")
 

@@ -37,7 +37,9 @@ ADMIN_ROLES = frozenset({Role.MINISTRY, Role.PROVINCE, Role.SYSADMIN, Role.SECAD
 
 
 class User(AbstractUser, ChangeLoggedModel):
-    audit_exclude = frozenset({"created", "last_updated", "password", "last_login"})
+    audit_exclude = frozenset(
+        {"created", "last_updated", "password", "last_login", "totp_secret", "totp_last_step", "current_session_key"}
+    )
 
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.ENTERPRISE)
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
@@ -55,6 +57,10 @@ class User(AbstractUser, ChangeLoggedModel):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT
     )
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    totp_confirmed = models.BooleanField(_("已绑定动态口令"), default=False, editable=False)
+    # The last accepted time step: a code is never accepted twice.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
     # The only session an administrator may hold; a new sign-in ends the old one.
     current_session_key = models.CharField(max_length=40, blank=True, editable=False)
 
@@ -73,6 +79,12 @@ class User(AbstractUser, ChangeLoggedModel):
             raise ValidationError(
                 {needed: _("角色“%(role)s”必须指定%(field)s。") % {"role": self.get_role_display(), "field": label}}
             )
+
+    @property
+    def needs_second_factor(self) -> bool:
+        from django.conf import settings
+
+        return bool(settings.ECBASE_REQUIRE_SECOND_FACTOR) and self.role in settings.ECBASE_SECOND_FACTOR_ROLES
 
     @property
     def is_admin_role(self) -> bool:

@@ -118,9 +118,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if os.environ.get("ECBASE_FAST_HASHER") == "1":
-    # Tests only: Argon2 is deliberately slow, and hashing is not what they test.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+# Second factor (TOTP, RFC 6238) for ministry and provincial accounts. Only a local demo may
+# switch it off (`make run` does, and says so).
+ECBASE_REQUIRE_SECOND_FACTOR = env_bool("ECBASE_REQUIRE_SECOND_FACTOR", True)
+ECBASE_SECOND_FACTOR_ROLES = ("ministry", "province")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
