@@ -1,0 +1,31 @@
+"""Project-wide invariants that a new model must not break."""
+
+from __future__ import annotations
+
+from django.apps import apps
+
+from core.models import ChangeLog, ChangeLoggedModel, Job
+
+PROJECT_APPS = {"core", "accounts", "regions", "registry"}
+NOT_LOGGED = {ChangeLog, Job}  # the log itself; job rows are bookkeeping of the log's own writers
+
+
+def project_models() -> list[type]:
+    return [m for m in apps.get_models() if m._meta.app_label in PROJECT_APPS]
+
+
+def test_every_model_carries_the_change_log() -> None:
+    assert len(project_models()) >= 9
+    missing = [m.__name__ for m in project_models() if m not in NOT_LOGGED and not issubclass(m, ChangeLoggedModel)]
+    assert missing == []
+
+
+def test_every_logged_domain_model_declares_its_scope() -> None:
+    from accounts.models import User
+
+    missing = [
+        m.__name__
+        for m in project_models()
+        if issubclass(m, ChangeLoggedModel) and m is not User and not hasattr(m, "scope_q")
+    ]
+    assert missing == []
