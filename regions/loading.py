@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,7 +54,6 @@ class LoadResult:
     unchanged: int = 0
     not_in_file: int = 0  # quota units / demonstration cities kept although the file no longer has them
     logged: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def _cell_error(row: int, column: str, rule: str) -> str:
