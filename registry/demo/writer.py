@@ -1,15 +1,12 @@
 """Writing a demo plan to the database: bulk inserts in batches, the change log for every row.
 
-`bulk_create` skips `save()`, so the writer sets what `save()` would: `name_normalized` and the
-enterprise category. Generated names are already simplified Chinese without blanks, so NFKC and
-blank removal give the same key as `core.text.normalize_name` without calling OpenCC 57,000
-times (the tests check the two agree on every generated name).
+`bulk_create` skips `save()`, so the writer sets what `save()` would: `name_normalized` (with the
+same `core.text.normalize_name`: OpenCC measured 0.08 s for 57,600 names, so there is nothing to
+gain by skipping it) and the enterprise category.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from core import uscc
 from core.audit import BulkChange, audit_context, bulk_log
 from core.models import ChangeLog, ChangeLoggedModel
+from core.text import normalize_name
 from regions.models import QuotaUnit, Region
 from registry.demo import catalogue as cat
 from registry.demo.accounts import create_demo_accounts
@@ -26,12 +24,6 @@ from registry.demo.plan import DemoPlan, RegionRow, UnitRow
 from registry.models import Base, BaseStatusChange, Enterprise, Residency, Title
 
 BATCH = 2000
-_SPACES = re.compile(r"\s+")
-
-
-def fast_normalize(name: str) -> str:
-    """`normalize_name` for names already in simplified characters (generated ones)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", name)).strip()
 
 
 def read_geography() -> tuple[list[RegionRow], list[UnitRow]]:
@@ -70,7 +62,7 @@ def write_plan(plan: DemoPlan) -> dict[str, Any]:
         for pb in plan.bases:
             base = Base(
                 name=pb.name,
-                name_normalized=fast_normalize(pb.name),
+                name_normalized=normalize_name(pb.name),
                 quota_unit_id=unit_ids[pb.unit_code],
                 region_id=region_ids[pb.region_code],
                 address=pb.address,
@@ -106,7 +98,7 @@ def write_plan(plan: DemoPlan) -> dict[str, Any]:
                 credit_code=pe.credit_code,
                 org_code_ok=uscc.org_code_check(pe.credit_code[8:17]),
                 name=pe.name,
-                name_normalized=fast_normalize(pe.name),
+                name_normalized=normalize_name(pe.name),
                 category=pe.category,
                 region_id=region_ids[pe.region_code],
                 is_ecommerce=pe.is_ecommerce,

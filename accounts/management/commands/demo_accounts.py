@@ -67,3 +67,9 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
         self.stdout.write(rule)
         self.stdout.write(_("访问地址：%(url)s") % {"url": DEMO_URL})
+        self.stdout.write(
+            _(
+                "商务部和省级账号在开启动态口令时须在首次登录后按页面提示绑定手机验证器；"
+                "make run 本地演示已关闭动态口令。"
+            )
+        )
