@@ -1,0 +1,156 @@
+"""Fixtures for the real-browser tests: Debian's headless Chromium driven by Playwright.
+
+One browser per test session (with a fresh temporary profile), a fresh context (cookies, storage)
+per test. The browser is never
+downloaded: the system's /usr/bin/chromium is launched (`make sysdeps` installs it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
+
+from core.testing.world import PASSWORD, World, build_world
+
+CHROMIUM = Path(os.environ.get("ECBASE_CHROMIUM", "/usr/bin/chromium"))
+AXE_JS = Path(settings.BASE_DIR) / "static" / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (run `make sysdeps` to install Debian's chromium)")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread while the browser lives,
+    # so Django's async-safety guard would refuse the test thread's plain synchronous ORM calls
+    # (building the world, reading back what a page did). They are not async code: allow them
+    # for the browser's lifetime only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            # launch() gives the browser a fresh temporary profile (user-data dir) of its own.
+            b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                yield b
+            finally:
+                b.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser_world(transactional_db: None) -> World:
+    """The shared test world, committed so the live server's thread sees it."""
+    return build_world()
+
+
+# The change log is append-only in the database (triggers from core migration 0002), so the flush
+# that ends a transactional test cannot empty it. Around that flush only, the triggers are dropped
+# and then recreated from the migration's own SQL, so every later test meets them again (and a
+# reused PostgreSQL test database keeps them).
+_APPEND_ONLY = importlib.import_module("core.migrations.0002_changelog_append_only")
+_DROP = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS core_changelog_no_update",
+        "DROP TRIGGER IF EXISTS core_changelog_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS core_changelog_no_change ON core_changelog",
+        "DROP TRIGGER IF EXISTS core_changelog_no_truncate ON core_changelog",
+    ],
+}
+_CREATE = {"sqlite": _APPEND_ONLY.SQLITE, "postgresql": _APPEND_ONLY.POSTGRESQL}
+
+
+def _run(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    flushing = "browser_world" in getattr(item, "funcargs", {})
+    if flushing:
+        _run(_DROP.get(connection.vendor, []))
+    try:
+        yield
+    finally:
+        if flushing:
+            with item.config.stash[blocking_manager_key].unblock():
+                _run(_CREATE.get(connection.vendor, []))
+
+
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real login form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (served from static/vendor, installed from npm) against the current page."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make frontend`")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    # axe really ran: it found rules that apply and pass (an empty page would pass nothing).
+    assert result["passes"], f"axe-core checked nothing on {page.url}"
+    return list(result["violations"])
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v.get('impact')}): {v['help']}")
+        for node in v["nodes"]:
+            lines.append(f"    {json.dumps(node['target'], ensure_ascii=False)}: {node.get('failureSummary', '')}")
+    return "\n".join(lines)
