@@ -1,0 +1,135 @@
+"""Hostile-file checks for uploads, run BEFORE any parser sees the bytes.
+
+- size: more than settings.ECBASE_MAX_UPLOAD_BYTES is refused (the view also checks the request's
+  Content-Length before Django reads the body into a temporary file);
+- .xlsx: it must be a zip archive; its central directory is inspected without decompressing:
+  member count, total uncompressed size and each member's compression ratio are capped, so a
+  decompression bomb is refused before calamine or openpyxl opens it;
+- .csv: no NUL bytes, and the encoding must be one of UTF-8 (with or without BOM) or GB18030
+  (which includes GBK and GB2312), the encodings Excel and WPS write on Chinese systems.
+
+Messages are in Chinese; the machine-readable `code` lets callers and tests tell reasons apart.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+XLSX = "xlsx"
+CSV = "csv"
+FORMATS = (XLSX, CSV)
+
+# Defaults when settings do not say otherwise.
+DEFAULT_MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # a 60,000-row roster unpacks to about 12 MB
+DEFAULT_MAX_ZIP_RATIO = 200  # real sheets compress 5-30x; bombs compress 1000x and more
+DEFAULT_MAX_ZIP_MEMBERS = 500
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+class UploadRefused(Exception):  # noqa: N818  (a refusal, not a programming error)
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_unzipped_bytes: int
+    max_ratio: float
+    max_members: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            max_bytes=int(settings.ECBASE_MAX_UPLOAD_BYTES),
+            max_unzipped_bytes=int(getattr(settings, "ECBASE_MAX_UNZIPPED_BYTES", DEFAULT_MAX_UNZIPPED_BYTES)),
+            max_ratio=float(getattr(settings, "ECBASE_MAX_ZIP_RATIO", DEFAULT_MAX_ZIP_RATIO)),
+            max_members=int(getattr(settings, "ECBASE_MAX_ZIP_MEMBERS", DEFAULT_MAX_ZIP_MEMBERS)),
+        )
+
+
+def _too_large(limit: int) -> UploadRefused:
+    return UploadRefused("too_large", _("文件超过大小上限 %(limit)s，已拒绝。") % {"limit": filesizeformat(limit)})
+
+
+def check_declared_length(content_length: Any, limits: Limits | None = None) -> None:
+    """Refuse a request whose declared body is over the limit, before the body is read."""
+    limits = limits or Limits.from_settings()
+    try:
+        length = int(content_length or 0)
+    except (TypeError, ValueError):
+        return
+    # The multipart envelope adds a little; allow 64 KiB of it.
+    if length > limits.max_bytes + 64 * 1024:
+        raise _too_large(limits.max_bytes)
+
+
+def detect_format(filename: str) -> str:
+    suffix = Path(filename or "").suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise UploadRefused("format", _("只接受 .xlsx 或 .csv 文件。"))
+    return suffix
+
+
+def check_size(size: int, limits: Limits | None = None) -> None:
+    limits = limits or Limits.from_settings()
+    if size > limits.max_bytes:
+        raise _too_large(limits.max_bytes)
+    if size == 0:
+        raise UploadRefused("empty", _("文件为空。"))
+
+
+def inspect_xlsx(source: str | Path | IO[bytes], limits: Limits | None = None) -> None:
+    """Read only the zip central directory and refuse bombs and non-zip files."""
+    limits = limits or Limits.from_settings()
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UploadRefused("not_xlsx", _("文件不是有效的 .xlsx 工作簿（请在 Excel 中另存为 .xlsx）。")) from None
+    if len(members) > limits.max_members:
+        raise UploadRefused("zip_members", _("工作簿包含的部件过多，疑似恶意文件，已拒绝。"))
+    total = 0
+    for member in members:
+        total += member.file_size
+        if total > limits.max_unzipped_bytes:
+            raise UploadRefused(
+                "zip_total",
+                _("工作簿解压后超过 %(limit)s，疑似压缩炸弹，已拒绝。")
+                % {"limit": filesizeformat(limits.max_unzipped_bytes)},
+            )
+        # Tiny members (a few KB) may legitimately compress very well; judge the big ones.
+        if member.file_size > 1024 * 1024 and member.file_size > limits.max_ratio * max(member.compress_size, 1):
+            raise UploadRefused("zip_ratio", _("工作簿中的部件压缩比异常，疑似压缩炸弹，已拒绝。"))
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
+        raise UploadRefused("not_xlsx", _("文件不是有效的 .xlsx 工作簿（请在 Excel 中另存为 .xlsx）。"))
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV upload: UTF-8 (BOM or not) first, then GB18030."""
+    if b"\x00" in data:
+        raise UploadRefused("csv_binary", _("CSV 文件含有二进制内容，请确认文件格式。"))
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UploadRefused("csv_encoding", _("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030（GBK）编码。"))
+
+
+def check_upload(path: str | Path, fmt: str, limits: Limits | None = None) -> None:
+    """All the checks for a stored upload, by format; raises UploadRefused."""
+    limits = limits or Limits.from_settings()
+    check_size(Path(path).stat().st_size, limits)
+    if fmt == XLSX:
+        inspect_xlsx(path, limits)

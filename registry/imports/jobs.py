@@ -1,0 +1,195 @@
+"""Import jobs: `start_import` (called by the upload page, later by the API) stores the upload
+after the hostile-file checks and submits `run_import` through core.tasks; `run_import` reads,
+validates, applies (registry.actions.imports) and writes the report and the error workbook.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile, File
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scoping import ADD, CHANGE, can
+from core import tasks, uploads
+from core.audit import audit_context
+from core.models import ChangeLog, Job
+from registry.actions.imports import Outcome, import_bases, import_roster
+from registry.imports.columns import ALL_OR_NONE, BASES, KEEP_VALID, KINDS, MODES, ROSTER
+from registry.imports.parse import read_table
+from registry.imports.validate import Context, validate_bases, validate_roster
+from registry.imports.workbooks import error_workbook
+
+JOB_PREFIX = "import_"
+RUN_PATH = "registry.imports.jobs.run_import"
+REPORT_LIMIT = 1000  # errors kept in the job's result; the workbook has them all
+
+
+def may_import(user: Any, kind: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if kind == BASES:
+        return can(user, _base_model(), ADD)
+    if kind == ROSTER:
+        return _base_model().objects.restrict(user, CHANGE).exists()
+    return False
+
+
+def _base_model() -> Any:
+    from registry.models import Base
+
+    return Base
+
+
+def start_import(user: Any, kind: str, uploaded_file: Any, mode: str = ALL_OR_NONE) -> Job:
+    """Check the upload (before any parser sees it), store it, and queue the import job.
+
+    Raises PermissionDenied, uploads.UploadRefused or ValueError (unknown kind or mode).
+    """
+    if kind not in KINDS or mode not in MODES:
+        raise ValueError(f"unknown import kind or mode: {kind} {mode}")
+    if not may_import(user, kind):
+        raise PermissionDenied
+    name = getattr(uploaded_file, "name", "") or ""
+    fmt = uploads.detect_format(name)
+    size = getattr(uploaded_file, "size", None)
+    if size is None:
+        uploaded_file.seek(0, 2)
+        size = uploaded_file.tell()
+    uploads.check_size(size)
+    uploaded_file.seek(0)
+    if fmt == uploads.XLSX:
+        uploads.inspect_xlsx(uploaded_file)
+        uploaded_file.seek(0)
+    job = Job(
+        kind=JOB_PREFIX + kind,
+        owner=user,
+        params={"kind": kind, "mode": mode, "format": fmt, "filename": Path(name).name[:200]},
+    )
+    job.input_file.save(f"{uuid.uuid4().hex}.{fmt}", File(uploaded_file), save=False)
+    job.save()
+    tasks.submit(job, RUN_PATH)
+    return job
+
+
+def access_job(user: Any, pk: Any) -> Job:
+    """An import job its owner (or the ministry) may see; 404 for everyone else."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    visible = Q(owner_id=user.pk)
+    if getattr(user, "role", None) == Role.MINISTRY:
+        visible = Q()
+    try:
+        return Job.objects.filter(visible, kind__startswith=JOB_PREFIX).get(pk=pk)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def jobs_of(user: Any) -> Any:
+    return Job.objects.filter(owner_id=user.pk, kind__startswith=JOB_PREFIX).order_by("-created")
+
+
+def _set(job: Job, **fields: Any) -> None:
+    for key, value in fields.items():
+        setattr(job, key, value)
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def run_import(job: Job) -> None:
+    """The job function (core.tasks): read, validate, apply, report."""
+    kind = job.params["kind"]
+    keep_valid = job.params.get("mode") == KEEP_VALID
+    fmt = job.params["format"]
+    user = job.owner
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    message = _("文件导入：%(name)s（任务 %(id)s）") % {"name": job.params.get("filename", ""), "id": job.pk}
+    with audit_context(actor=user, source=ChangeLog.Source.IMPORT):
+        path = job.input_file.path
+        try:
+            uploads.check_upload(path, fmt)
+            table = read_table(path, fmt, kind)
+        except uploads.UploadRefused as refused:
+            _finish(job, Job.Status.FAILED, {"message": refused.message, "errors": [], "error_count": 0})
+            return
+        timings["read"] = time.perf_counter() - started
+        _set(job, total=len(table.rows))
+        if table.errors:
+            _report(job, kind, table.headers, table.rows, table.errors, Outcome(), 0, timings, started)
+            return
+        mark = time.perf_counter()
+        ctx = Context.load(user)
+
+        def progress(n: int) -> None:
+            Job.objects.filter(pk=job.pk).update(progress=n)
+
+        if kind == ROSTER:
+            rows, checked = validate_roster(table, ctx, progress)
+        else:
+            rows, checked = validate_bases(table, ctx, progress)  # type: ignore[assignment]  # BaseRow list
+        errors = table.errors + checked.errors
+        timings["validate"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        if kind == ROSTER:
+            outcome = import_roster(user, rows, keep_valid=keep_valid, blocked=bool(errors), message=message)
+        else:
+            outcome = import_bases(user, rows, keep_valid=keep_valid, blocked=bool(errors), message=message)  # type: ignore[arg-type]  # BaseRow list
+        timings["apply"] = time.perf_counter() - mark
+        errors += outcome.errors
+        errors.sort(key=lambda e: e["row"])
+        rejected = len(checked.bad_rows | outcome.rejected_rows)
+        _report(job, kind, table.headers, table.rows, errors, outcome, rejected, timings, started)
+
+
+def _report(
+    job: Job,
+    kind: str,
+    headers: list[str],
+    rows: list[list[Any]],
+    errors: list[dict[str, Any]],
+    outcome: Outcome,
+    rejected: int,
+    timings: dict[str, float],
+    started: float,
+) -> None:
+    if errors:
+        mark = time.perf_counter()
+        job.output_file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(b""), save=False)
+        error_workbook(kind, headers, rows, errors, job.output_file.path)
+        timings["error_workbook"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    if outcome.written and errors:
+        summary = _("已导入正确的行，%(n)s 行有错误未导入，请下载错误工作簿修改后重新导入。") % {"n": rejected}
+    elif outcome.written:
+        summary = _("导入完成：新增 %(c)s 家，更新 %(u)s 家，未变化 %(s)s 家，新增入驻记录 %(r)s 条。") % {
+            "c": outcome.created,
+            "u": outcome.updated,
+            "s": outcome.unchanged,
+            "r": outcome.residencies,
+        }
+    else:
+        summary = _("文件有 %(e)s 处错误，未导入任何数据。请修改后重新上传，或选择“仅导入正确的行”。") % {
+            "e": len(errors)
+        }
+    result = {
+        **outcome.as_dict(),
+        "message": summary,
+        "rejected": rejected,
+        "error_count": len(errors),
+        "errors": errors[:REPORT_LIMIT],
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+    status = Job.Status.SUCCEEDED if outcome.written else Job.Status.FAILED
+    _finish(job, status, result, output_file=job.output_file.name or "")
+
+
+def _finish(job: Job, status: str, result: dict[str, Any], **extra: Any) -> None:
+    _set(job, status=status, result=result, progress=job.total, finished=timezone.now(), **extra)
