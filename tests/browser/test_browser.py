@@ -120,6 +120,9 @@ def test_pages_pass_axe_wcag_a_and_aa(browser_world: World, page: Any) -> None:
 
     page.goto("/accounts/login/")
     check("登录页")
+    sign_in(page, "prov_js", "Wrong-Password-1!")
+    assert page.locator(".errors").count() == 1
+    check("登录页（密码错误）")
     sign_in(page, "prov_js")
     check("首页")
     page.goto("/bases/")
@@ -128,6 +131,9 @@ def test_pages_pass_axe_wcag_a_and_aa(browser_world: World, page: Any) -> None:
     check("基地详情")
     page.goto("/enterprises/")
     check("企业列表")
+    page.get_by_role("link", name="南京建邺跨境电商有限公司").click()
+    page.wait_for_load_state()
+    check("企业详情")
     page.goto(f"/history/registry/base/{nanjing.pk}/")
     check("变更记录")
     assert page.locator("table.history ins").count() == 1  # the history page really had a diff to check
@@ -168,7 +174,6 @@ def test_lockout_after_repeated_wrong_passwords(browser_world: World, page: Any)
     assert page.get_by_role("heading", level=1).inner_text() == "账号已锁定"
 
     # Now even the right password is refused.
-
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill("prov_js")
     page.get_by_label("密码").fill(PASSWORD)
@@ -179,6 +184,8 @@ def test_lockout_after_repeated_wrong_passwords(browser_world: World, page: Any)
     assert response.status in (403, 429)
     assert page.get_by_role("heading", level=1).inner_text() == "账号已锁定"
     assert "请 30 分钟后再试" in page.locator("main").inner_text()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
     assert page.locator(".user-box").count() == 0  # not signed in
     page.goto("/bases/")
     assert "/accounts/login/" in page.url
