@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -77,6 +78,12 @@ class Outcome:
     log_rows: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: set[int] = field(default_factory=set)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[name] = round(now - since, 3)
+        return now
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -146,11 +153,22 @@ def _next_ids(cur: Any, table: str, n: int) -> list[int]:
     return [r[0] for r in cur.fetchall()]
 
 
-def _copy(cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _copy(
+    cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str] | None = None
+) -> None:
+    """COPY rows in; binary format when the column types are given (faster to encode)."""
     cols = ", ".join(f'"{c}"' for c in columns)
-    with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as cp:
+    binary = " (FORMAT BINARY)" if types else ""
+    with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN{binary}') as cp:
+        if types:
+            cp.set_types(types)
         for row in rows:
             cp.write_row(row)
+
+
+def _pg_type(f: models.Field[Any, Any]) -> str:
+    db_type = f.db_type(connection) or "text"
+    return db_type.split("(")[0].strip()
 
 
 def _log_params(model: type[models.Model], actor: Any, action: str, message: str) -> dict[str, Any]:
@@ -192,7 +210,7 @@ def _pg_insert(model: type[ChangeLoggedModel], rows: list[dict[str, Any]], now: 
             row["last_updated"] = now
             yield [row.get(a) for a in attnames]
 
-    _copy(cur, table, columns, produce())
+    _copy(cur, table, columns, produce(), [_pg_type(f) for f in fields])
     return ids
 
 
@@ -200,22 +218,44 @@ def _pg_insert(model: type[ChangeLoggedModel], rows: list[dict[str, Any]], now: 
 
 
 def _existing_enterprises(codes: list[str]) -> dict[str, dict[str, Any]]:
-    attnames = [f.attname for f in _snapshot_fields(Enterprise)]
+    fields = _snapshot_fields(Enterprise)
+    attnames = [f.attname for f in fields]
     found: dict[str, dict[str, Any]] = {}
+    if _is_postgres():
+        # One query with an array parameter: no 60,000-placeholder statements to build and parse.
+        cols = ", ".join(f'"{f.column}"' for f in fields)
+        cur = _raw_cursor()
+        cur.execute(f"SELECT {cols} FROM registry_enterprise WHERE credit_code = ANY(%s::text[])", (codes,))
+        for values in cur.fetchall():
+            record = dict(zip(attnames, values, strict=True))
+            found[record["credit_code"]] = record
+        return found
     for chunk in _chunks(codes):
-        for values in Enterprise.objects.filter(credit_code__in=chunk).values(*attnames):
-            found[values["credit_code"]] = values
+        for record in Enterprise.objects.filter(credit_code__in=chunk).values(*attnames):
+            found[record["credit_code"]] = record
     return found
 
 
 def _open_residencies(enterprise_ids: list[int]) -> dict[int, set[int]]:
     result: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(enterprise_ids):
-        rows = Residency.objects.filter(enterprise_id__in=chunk, left_on__isnull=True).values_list(
-            "enterprise_id", "base_id"
+    if _is_postgres():
+        cur = _raw_cursor()
+        cur.execute(
+            "SELECT enterprise_id, base_id FROM registry_residency"
+            " WHERE left_on IS NULL AND enterprise_id = ANY(%s::bigint[])",
+            (enterprise_ids,),
         )
-        for ent_id, base_id in rows:
-            result[ent_id].add(base_id)
+        pairs: Iterable[tuple[int, int]] = cur.fetchall()
+    else:
+        pairs = (
+            pair
+            for chunk in _chunks(enterprise_ids)
+            for pair in Residency.objects.filter(enterprise_id__in=chunk, left_on__isnull=True).values_list(
+                "enterprise_id", "base_id"
+            )
+        )
+    for ent_id, base_id in pairs:
+        result[ent_id].add(base_id)
     return result
 
 
@@ -240,6 +280,7 @@ def import_roster(
     is_ministry = getattr(user, "role", None) == Role.MINISTRY
     if not allowed_bases or not (is_ministry or can(user, Base, CHANGE)):
         raise PermissionError("user may not import enterprises")
+    mark = time.perf_counter()
     with transaction.atomic():
         existing = _existing_enterprises([r.credit_code for r in rows])
         residencies = _open_residencies([e["id"] for e in existing.values()])
@@ -268,14 +309,18 @@ def import_roster(
                 new_stays.append((row, stored["id"]))
             if not changes and row.base_id in stays:
                 outcome.unchanged += 1
+        mark = outcome.lap("plan", mark)
         if (outcome.errors or blocked) and not keep_valid:
             return outcome
         if progress is not None:
             progress("write")
         now = timezone.now()
         created_ids = _create_enterprises(user, creates, now, message, outcome)
+        mark = outcome.lap("create", mark)
         _update_enterprises(user, updates, now, message, outcome)
+        mark = outcome.lap("update", mark)
         _open_stays(user, new_stays, created_ids, now, message, outcome)
+        mark = outcome.lap("residencies", mark)
         outcome.written = True
         if outcome.created or outcome.updated or outcome.residencies:
             log_event(
@@ -285,6 +330,7 @@ def import_roster(
                 message=f"{message} created={outcome.created} updated={outcome.updated} "
                 f"residencies={outcome.residencies}",
             )
+    outcome.lap("commit", mark)
     return outcome
 
 
@@ -322,13 +368,15 @@ def _create_enterprises(
         return {}
     values = _new_enterprise_values(rows)
     if _is_postgres():
+        mark = time.perf_counter()
         ids = _pg_insert(Enterprise, values, now)
+        outcome.lap("create.copy", mark)
         cur = _raw_cursor()
         sql = _LOG_INSERT.format(
             object_id="e.id::text", repr="e.name", before="NULL::jsonb", after=_snapshot_sql(Enterprise, "e")
         )
         cur.execute(
-            sql + " FROM registry_enterprise e WHERE e.id = ANY(%(ids)s)",
+            sql + " FROM registry_enterprise e WHERE e.id = ANY(%(ids)s::bigint[])",
             {**_log_params(Enterprise, user, ChangeLog.Action.CREATE, message), "ids": ids},
         )
         outcome.log_rows += cur.rowcount
@@ -439,7 +487,9 @@ def _open_stays(
         for row, ent_id in stays
     ]
     if _is_postgres():
+        mark = time.perf_counter()
         ids = _pg_insert(Residency, values, now)
+        outcome.lap("residencies.copy", mark)
         cur = _raw_cursor()
         sql = _LOG_INSERT.format(
             object_id="r.id::text",
@@ -449,7 +499,7 @@ def _open_stays(
         )
         cur.execute(
             sql + " FROM registry_residency r JOIN registry_enterprise e ON e.id = r.enterprise_id"
-            " JOIN registry_base b ON b.id = r.base_id WHERE r.id = ANY(%(ids)s)",
+            " JOIN registry_base b ON b.id = r.base_id WHERE r.id = ANY(%(ids)s::bigint[])",
             {**_log_params(Residency, user, ChangeLog.Action.CREATE, message), "ids": ids},
         )
         outcome.log_rows += cur.rowcount

@@ -143,6 +143,7 @@ def run_import(job: Job) -> None:
         else:
             outcome = import_bases(user, rows, keep_valid=keep_valid, blocked=bool(errors), message=message)  # type: ignore[arg-type]  # BaseRow list
         timings["apply"] = time.perf_counter() - mark
+        timings.update({f"apply.{k}": v for k, v in outcome.timings.items()})
         errors += outcome.errors
         errors.sort(key=lambda e: e["row"])
         rejected = len(checked.bad_rows | outcome.rejected_rows)

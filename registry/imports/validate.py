@@ -204,7 +204,21 @@ def read_bool(value: Any) -> bool:
     raise Bad("bad_bool")
 
 
+_USCC_CHARS = frozenset(uscc.ALPHABET)
+
+
 def read_credit_code(value: Any) -> tuple[str, bool | None]:
+    # Fast path for the usual clean cell (18 upper-case characters of the alphabet, valid check
+    # character): the same checks as uscc.check without its normalisation pass. Anything else
+    # goes through uscc.check, which names the problem.
+    if (
+        type(value) is str
+        and len(value) == 18
+        and _USCC_CHARS.issuperset(value)
+        and value[0] in uscc.AUTHORITIES
+        and uscc.check_character(value[:17]) == value[17]
+    ):
+        return value, uscc.org_code_check(value[8:17])
     result = uscc.check(value)
     if result.ok:
         return result.code, result.org_code_ok
@@ -319,7 +333,7 @@ def check_cells(
         if progress is not None and i and i % PROGRESS_EVERY == 0:
             progress(i)
         row_no = i + 2
-        if all(_is_blank(v) for v in raw):
+        if not any(raw) or (_is_blank(raw[0]) and all(_is_blank(v) for v in raw)):
             continue
         out: dict[str, Any] = {}
         ok = True
@@ -362,13 +376,19 @@ def _duplicates(checked: Checked, table: Table, key: str, header: str, code: str
         checked.values = [(r, v) for r, v in checked.values if r not in checked.bad_rows]
 
 
+def _code_key(value: Any) -> str:
+    if type(value) is str and len(value) == 18 and _USCC_CHARS.issuperset(value):
+        return value
+    return uscc.normalize(value)
+
+
 def validate_roster(
     table: Table, ctx: Context, progress: Callable[[int], None] | None = None
 ) -> tuple[list[RosterRow], Checked]:
     if "base" not in table.columns and ctx.default_base_id is None:
         table.errors.append(issue(1, "所在基地", "", "missing_column"))
     checked = check_cells(table, ROSTER_COLUMNS, ctx, progress)
-    _duplicates(checked, table, "credit_code", "统一社会信用代码", "duplicate", uscc.normalize)
+    _duplicates(checked, table, "credit_code", "统一社会信用代码", "duplicate", _code_key)
     rows: list[RosterRow] = []
     for row_no, values in checked.values:
         code, org_ok = values.pop("credit_code")
