@@ -37,7 +37,7 @@ def resolve(fn_path: str) -> Callable[[Job], Any]:
     fn = getattr(importlib.import_module(module_name), attr)
     if not callable(fn):
         raise TypeError(f"{fn_path} is not callable")
-    return fn  # type: ignore[no-any-return]  # getattr on a module is Any
+    return fn
 
 
 def run(job_id: int, fn_path: str) -> None:

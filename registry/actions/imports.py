@@ -199,8 +199,8 @@ def _pg_insert(model: type[ChangeLoggedModel], rows: list[dict[str, Any]], now: 
     cur = _raw_cursor()
     table = model._meta.db_table
     ids = _next_ids(cur, table, len(rows))
-    fields = [f for f in model._meta.concrete_fields]
-    columns = [f.column for f in fields]
+    fields = list(model._meta.concrete_fields)
+    columns = [str(f.column) for f in fields]
     attnames = [f.attname for f in fields]
 
     def produce() -> Iterable[list[Any]]:
@@ -225,7 +225,8 @@ def _existing_enterprises(codes: list[str]) -> dict[str, dict[str, Any]]:
         # One query with an array parameter: no 60,000-placeholder statements to build and parse.
         cols = ", ".join(f'"{f.column}"' for f in fields)
         cur = _raw_cursor()
-        cur.execute(f"SELECT {cols} FROM registry_enterprise WHERE credit_code = ANY(%s::text[])", (codes,))
+        query = f"SELECT {cols} FROM registry_enterprise WHERE credit_code = ANY(%s::text[])"  # noqa: S608  (columns from model metadata)
+        cur.execute(query, (codes,))
         for values in cur.fetchall():
             record = dict(zip(attnames, values, strict=True))
             found[record["credit_code"]] = record
@@ -419,7 +420,7 @@ def _update_enterprises(
         _copy(
             cur,
             "import_enterprise",
-            [f.column for f in fields],
+            [str(f.column) for f in fields],
             ([now if f.attname in ("created", "last_updated") else m.get(f.attname) for f in fields] for m in merged),
         )
         sql = _LOG_INSERT.format(
@@ -436,7 +437,8 @@ def _update_enterprises(
         assignments = ", ".join(
             f'"{f.column}" = t."{f.column}"' for f in fields if f.attname not in ("id", "created", "credit_code")
         )
-        cur.execute(f"UPDATE registry_enterprise e SET {assignments} FROM import_enterprise t WHERE e.id = t.id")
+        update = f"UPDATE registry_enterprise e SET {assignments} FROM import_enterprise t WHERE e.id = t.id"  # noqa: S608  (columns from model metadata)
+        cur.execute(update)
         cur.execute("DROP TABLE import_enterprise")
     else:
         objs: list[Enterprise] = []

@@ -31,7 +31,8 @@ def read_rows(path: str | Path, fmt: str) -> list[list[Any]]:
     if fmt == uploads.XLSX:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)  # type: ignore[no-any-return]  # untyped library
+        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        return rows
     text = uploads.decode_csv(Path(path).read_bytes())
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
 

@@ -34,7 +34,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def row(n: int, base: str = "荣昌区电子商务产业园", **over: Any) -> list[Any]:
+def row(n: int, base: Any = "荣昌区电子商务产业园", **over: Any) -> list[Any]:
     values = {
         "统一社会信用代码": code(100 + n),
         "企业名称": f"荣昌导入测试电子商务有限公司{n}",
@@ -118,8 +118,13 @@ def test_good_file_imports_every_row_with_change_log(login: Any, world: World) -
     creates = ChangeLog.objects.filter(action=ChangeLog.Action.CREATE, actor=world.user("operator_rc"))
     assert creates.count() == 10  # 5 enterprises + 5 residencies
     entry = creates.get(object_id=str(ent.pk), content_type__model="enterprise")
+    assert entry.after is not None
     assert entry.after["credit_code"] == code(102) and entry.after["annual_revenue"] == "122.50"
     assert entry.source == ChangeLog.Source.IMPORT
+    assert entry.after == ent.snapshot()  # the log holds exactly what was stored (COPY path too)
+    stay = Residency.objects.get(enterprise=ent)
+    stay_entry = creates.get(object_id=str(stay.pk), content_type__model="residency")
+    assert stay_entry.after == stay.snapshot() and stay_entry.object_repr == f"{ent.name} @ 荣昌区电子商务产业园"
     assert ChangeLog.objects.count() - before_logs == 11  # plus one import event
     # The job page shows the outcome; the operator sees the enterprises in its list.
     assert "导入完成" in client.get(f"/imports/jobs/{job.pk}/").content.decode()
@@ -165,7 +170,9 @@ def test_changed_row_updates_and_logs_before_after(login: Any, world: World) -> 
     assert rc1.employees == 99
     assert rc1.annual_revenue == Decimal("1200.50")  # an empty cell leaves the stored value
     entry = ChangeLog.objects.get(action=ChangeLog.Action.UPDATE, object_id=str(rc1.pk))
+    assert entry.before is not None and entry.after is not None
     assert entry.before["employees"] == 25 and entry.after["employees"] == 99
+    assert entry.after == rc1.snapshot()
 
 
 RULES = [
