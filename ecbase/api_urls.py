@@ -1,9 +1,13 @@
-"""The REST API: one router; each app registers its viewsets in `<app>/api/urls.py`."""
+"""The REST API. Each app keeps its endpoints in `<app>/api/urls.py`; this file mounts them."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("accounts.api.urls")),
+    path("", include("core.api.urls")),
+    path("", include("regions.api.urls")),
+    path("", include("registry.api.urls")),
 ]

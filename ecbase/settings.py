@@ -191,6 +191,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used by several fields (a base's status, a change's from/to).
+    "ENUM_NAME_OVERRIDES": {"BaseStatusEnum": "registry.models.BaseStatus"},
 }
 
 # Background jobs: in a thread of this process unless a Celery broker is configured.

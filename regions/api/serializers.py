@@ -1,0 +1,40 @@
+"""Serializers of the reference data: regions (read-only), quota units, demonstration cities."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from core.api.serializers import LoggedModelSerializer
+from regions.models import DemoCity, QuotaUnit, Region
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="上级区划代码")
+    successor = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="继任区划代码")
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ("code", "name", "level", "level_display", "parent", "since_year", "retired_in", "successor")
+        read_only_fields = fields
+
+
+class QuotaUnitSerializer(LoggedModelSerializer):
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False, help_text="对应区划代码"
+    )
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = QuotaUnit
+        fields = ("id", "code", "name", "kind", "kind_display", "region", "sort_order")
+        read_only_fields = ("id",)
+
+
+class DemoCitySerializer(LoggedModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), help_text="城市区划代码")
+
+    class Meta:
+        model = DemoCity
+        fields = ("id", "region", "name", "year_named", "batch", "document_no", "revoked_in")
+        read_only_fields = ("id",)
