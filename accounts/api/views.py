@@ -109,8 +109,9 @@ class TokenView(AuditedAPIMixin, APIView):
 
     @extend_schema(summary="撤销当前账号的接口令牌", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
-        log_event(ChangeLog.Action.LOGOUT, actor=request.user, object_repr=request.user.username, message="api token")
+        user: Any = request.user
+        Token.objects.filter(user=user).delete()
+        log_event(ChangeLog.Action.LOGOUT, actor=user, object_repr=user.username, message="api token")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -120,7 +121,7 @@ PERMISSION_MODELS = (Region, QuotaUnit, DemoCity, Base, Enterprise, Residency, T
 
 class MeSerializer(serializers.ModelSerializer[User]):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     permissions = serializers.SerializerMethodField(help_text="每类对象可进行的操作：view、add、change、delete")
 
     class Meta:
@@ -153,5 +154,6 @@ class MeView(AuditedAPIMixin, APIView):
 
     @extend_schema(summary="当前用户", responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = User.objects.select_related("region").get(pk=request.user.pk)
+        me: Any = request.user
+        user = User.objects.select_related("region").get(pk=me.pk)
         return Response(MeSerializer(user).data)

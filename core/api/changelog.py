@@ -22,9 +22,7 @@ class ChangeLogFilterSet(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=gettext_lazy("操作"), choices=ChangeLog.Action.choices)
     source = django_filters.ChoiceFilter(label=gettext_lazy("来源"), choices=ChangeLog.Source.choices)
     actor = django_filters.CharFilter(label=gettext_lazy("操作人账号"), field_name="actor_name")
-    object_type = django_filters.CharFilter(
-        label=gettext_lazy("对象类型（app_label.model）"), method="of_type"
-    )
+    object_type = django_filters.CharFilter(label=gettext_lazy("对象类型（app_label.model）"), method="of_type")
     object_id = django_filters.CharFilter(label=gettext_lazy("对象编号"))
     request_id = django_filters.CharFilter(label=gettext_lazy("请求编号"))
     since = django_filters.IsoDateTimeFilter(label=gettext_lazy("起始时间"), field_name="time", lookup_expr="gte")

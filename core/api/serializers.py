@@ -24,6 +24,7 @@ from core.privacy import mask_phone
 # Keys of personal data inside logged snapshots: masked for those who may not see them.
 PERSONAL_KEYS = frozenset({"contact_phone", "phone"})
 
+
 def uscc_message(result: uscc.CheckResult) -> str:
     problem = result.problem or uscc.Problem.CHECK
     template = {

@@ -64,21 +64,18 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
 
     select_related: ClassVar[Sequence[str]] = ()
     prefetch_related: ClassVar[Sequence[Any]] = ()
-    # Personal data in list responses is masked unless the role works with it (see may_see_personal).
-    personal_fields: ClassVar[Sequence[str]] = ()
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    @property
-    def model(self) -> type[models.Model]:
-        assert self.queryset is not None
-        return self.queryset.model
+    def declared_queryset(self) -> models.QuerySet[Any]:
+        declared: Any = type(self).queryset
+        assert declared is not None, f"{type(self).__name__} declares no queryset"
+        return declared.all()
 
     def scope_action(self) -> str:
         return METHOD_SCOPE.get(self.request.method or "GET", VIEW)
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        assert self.queryset is not None
-        qs = self.queryset.all()
+        qs = self.declared_queryset()
         if getattr(self, "swagger_fake_view", False):
             return qs.none()
         qs = restrict(qs, self.request.user, self.scope_action())
@@ -103,7 +100,7 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
         return not self.may_change(obj)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context.setdefault("mask_personal", self.mask_personal_for(None))
         return context
 

@@ -34,7 +34,9 @@ class BaseSerializer(LoggedModelSerializer):
         slug_field="code", queryset=Region.objects.all(), label=_("所在区划"), help_text="区划代码（6 位）"
     )
     region_name = serializers.CharField(source="region.name", read_only=True)
-    covered_regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    covered_regions = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True), read_only=True
+    )
     operator_credit_code = CreditCodeField(label=_("运营主体统一社会信用代码"))
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -222,7 +224,17 @@ class TitleSerializer(LoggedModelSerializer):
 
     class Meta:
         model = Title
-        fields = ("id", "enterprise", "enterprise_name", "level", "level_display", "name", "year", "issuer", "document_no")
+        fields = (
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "level",
+            "level_display",
+            "name",
+            "year",
+            "issuer",
+            "document_no",
+        )
         read_only_fields = ("id",)
         create_only_fields = ("enterprise",)
         validators: list[Any] = []  # the one-title-per-year constraint is checked by the model's full_clean
