@@ -85,6 +85,10 @@ class TokenView(AuditedAPIMixin, APIView):
             if refused is not None:
                 return refused
         AxesProxyHandler.user_logged_in(sender=type(self), request=http_request, user=user)
+        session = getattr(http_request, "session", None)
+        if session is not None and not list(session.keys()):
+            # django-axes creates a session to hash it; a token client is stateless: no cookie.
+            session.flush()
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)
         with audit_context(actor=user, source=ChangeLog.Source.API):

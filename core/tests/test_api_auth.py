@@ -26,6 +26,7 @@ def token_client(username: str, password: str) -> APIClient:
 
 def test_token_sign_in_and_the_log_names_the_token_user(world: World, password: str) -> None:
     client = token_client("operator_rc", password)
+    assert "sessionid" not in client.cookies or not client.cookies["sessionid"].value  # stateless: no session
     assert client.get("/api/me/").json()["username"] == "operator_rc"
     ent = world.enterprises["rc1"]
     response = client.patch(f"/api/enterprises/{ent.pk}/", {"employees": 31}, format="json")
