@@ -8,6 +8,7 @@ CELERY_BROKER_URL (background jobs run in-process when unset).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +30,8 @@ DEBUG = env_bool("ECBASE_DEBUG", False)
 # The development key is only accepted when DEBUG is on or under tests; production must set one.
 SECRET_KEY = os.environ.get("ECBASE_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or os.environ.get("ECBASE_DEV", "") == "1":
+    # pytest imports settings before conftest.py can set ECBASE_DEV.
+    if DEBUG or os.environ.get("ECBASE_DEV", "") == "1" or "pytest" in sys.modules:
         SECRET_KEY = "ecbase-development-key-not-for-production-use-0123456789"  # noqa: S105  (dev only)
     else:
         raise RuntimeError("ECBASE_SECRET_KEY must be set when ECBASE_DEBUG is off")
