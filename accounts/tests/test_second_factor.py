@@ -29,7 +29,9 @@ def test_province_user_enrols_then_signs_in_with_a_code(world: World, password: 
     assert client.get("/bases/").status_code == 302
     page = client.get("/accounts/login/verify/").content.decode()
     assert "<svg" in page
-    secret = re.search(r"<code>([A-Z2-7]+)</code>", page).group(1)
+    found = re.search(r"<code>([A-Z2-7]+)</code>", page)
+    assert found is not None
+    secret = found.group(1)
     wrong = client.post(
         "/accounts/login/verify/", {"code": "000000" if totp.now_code(secret) != "000000" else "111111"}
     )
