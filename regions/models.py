@@ -120,3 +120,8 @@ class DemoCity(ReferenceData):
 
     def __str__(self) -> str:
         return self.name
+
+
+def regions_within(prefix: str | None) -> models.QuerySet[Region]:
+    """Ids of the divisions whose code starts with the prefix, as a subquery."""
+    return Region.objects.filter(code__startswith=prefix or "-").values("id")

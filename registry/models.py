@@ -17,6 +17,7 @@ from accounts.scoping import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope, ScopedQue
 from core import uscc
 from core.models import ChangeLoggedModel
 from core.text import normalize_name
+from regions.models import regions_within
 
 
 class BaseStatus(models.TextChoices):
@@ -234,9 +235,10 @@ class Enterprise(ChangeLoggedModel):
         """`prefix` lets related models (titles) reuse the rule through their enterprise."""
         p = prefix
 
+        # IN (subquery) rather than a correlated EXISTS: the database starts from the few
+        # residencies of the scope instead of probing them once per enterprise.
         def resident(**base_filter: Any) -> Q:
-            inner = Residency.objects.filter(enterprise_id=OuterRef(f"{p}pk" if p else "pk"), **base_filter)
-            return Q(Exists(inner))
+            return Q(**{f"{p}pk__in": Residency.objects.filter(**base_filter).values("enterprise_id")})
 
         if scope.role == Role.MINISTRY:
             return Q()
@@ -244,9 +246,8 @@ class Enterprise(ChangeLoggedModel):
             if scope.role == Role.PROVINCE:
                 return resident(base__quota_unit_id=scope.quota_unit_id)
             if scope.role == Role.BUREAU:
-                return Q(**{f"{p}region__code__startswith": scope.region_prefix}) | resident(
-                    base__region__code__startswith=scope.region_prefix
-                )
+                within = regions_within(scope.region_prefix)
+                return Q(**{f"{p}region_id__in": within}) | resident(base__region_id__in=within)
             if scope.role == Role.OPERATOR:
                 return resident(base_id=scope.base_id)
             if scope.role == Role.ENTERPRISE:
