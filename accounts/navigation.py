@@ -29,6 +29,11 @@ def menu_for(user: Any, path: str) -> list[NavItem]:
         entries.append((_("示范基地"), reverse("registry:base_list")))
     if can(user, Enterprise, VIEW):
         entries.append((_("企业"), reverse("registry:enterprise_list")))
+    from registry.imports.columns import KINDS
+    from registry.imports.jobs import may_import
+
+    if any(may_import(user, kind) for kind in KINDS):
+        entries.append((_("数据导入"), reverse("imports:index")))
     entries.append((_("行政区划"), reverse("regions:region_list")))
     entries.append((_("申报单位"), reverse("regions:quotaunit_list")))
     entries.append((_("示范城市"), reverse("regions:democity_list")))

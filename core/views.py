@@ -119,7 +119,9 @@ class ScopedListView(LoginRequiredMixin, View):
         page = Paginator(qs, per_page).get_page(request.GET.get("page"))
         visible = [c for c in self.columns if not c.export_only]
         rows = [
-            Row(obj, [(self.cell(c, obj, mask), obj.get_absolute_url() if c.link else None) for c in visible])
+            Row(
+                obj, [(self.cell(c, obj, mask), obj.get_absolute_url() if c.link else None, c.classes) for c in visible]
+            )
             for obj in page.object_list
         ]
         query = request.GET.copy()

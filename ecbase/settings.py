@@ -212,3 +212,4 @@ LOGGING = {
 # serve them without a collectstatic step, production runs collectstatic for compressed copies.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+FORMAT_MODULE_PATH = ["ecbase.formats"]
