@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +124,6 @@ class DemoCity(ReferenceData):
         return self.name
 
 
-def regions_within(prefix: str | None) -> models.QuerySet[Region]:
+def regions_within(prefix: str | None) -> models.QuerySet[Region, Any]:
     """Ids of the divisions whose code starts with the prefix, as a subquery."""
     return Region.objects.filter(code__startswith=prefix or "-").values("id")

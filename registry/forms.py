@@ -8,7 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import BaseStatus, Enterprise
+from accounts.models import Role
+from registry.actions.bases import EDITABLE_FIELDS
+from registry.models import Base, BaseStatus, Enterprise
 
 
 def restrict_fields(form: forms.ModelForm, allowed: tuple[str, ...]) -> None:
@@ -19,22 +21,9 @@ def restrict_fields(form: forms.ModelForm, allowed: tuple[str, ...]) -> None:
 
 class BaseEditForm(forms.ModelForm):
     class Meta:
-        from registry.models import Base
-
         model = Base
-        fields = (
-            "name",
-            "quota_unit",
-            "region",
-            "address",
-            "operator_name",
-            "operator_credit_code",
-            "area_m2",
-            "operating_since",
-            "batch",
-            "designated_year",
-            "description",
-        )
+        # The widest set (the ministry's); each role's form keeps only its own fields.
+        fields = EDITABLE_FIELDS[Role.MINISTRY]
         widgets = {
             "operating_since": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),

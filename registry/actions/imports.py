@@ -29,6 +29,7 @@ from accounts.models import Role
 from accounts.scoping import ADD, CHANGE, can
 from core import audit, uscc
 from core.audit import BulkChange, bulk_log, log_event
+from core.db import ANALYZE_THRESHOLD, analyze
 from core.models import ChangeLog, ChangeLoggedModel
 from core.text import _converter, normalize_name
 from registry.models import Base, Enterprise, Residency
@@ -331,7 +332,10 @@ def import_roster(
                 message=f"{message} created={outcome.created} updated={outcome.updated} "
                 f"residencies={outcome.residencies}",
             )
-    outcome.lap("commit", mark)
+    mark = outcome.lap("commit", mark)
+    if outcome.created + outcome.updated + outcome.residencies >= ANALYZE_THRESHOLD:
+        analyze(Enterprise, Residency, ChangeLog)
+        outcome.lap("analyze", mark)
     return outcome
 
 

@@ -9,10 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from core.db import analyze
+from core.models import ChangeLog
 from regions.models import QuotaUnit, Region
 from registry.demo.plan import DEFAULT_ENTERPRISES, DEFAULT_SEED, build_plan
 from registry.demo.writer import read_geography, write_plan
-from registry.models import Base, Enterprise
+from registry.models import Base, BaseStatusChange, Enterprise, Residency, Title
 
 
 class Command(BaseCommand):
@@ -52,6 +54,7 @@ class Command(BaseCommand):
             raise CommandError(_("行政区划数据不完整，无法生成演示数据：%(error)s") % {"error": exc}) from exc
         planned = time.perf_counter()
         counts = write_plan(plan)
+        analyze(Base, BaseStatusChange, Enterprise, Residency, Title, ChangeLog)
         written = time.perf_counter()
 
         holding = sum(1 for b in plan.bases if b.status in ("designated", "warned", "rectifying"))
