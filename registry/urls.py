@@ -12,4 +12,5 @@ urlpatterns = [
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
+    path("residencies/<int:pk>/end/", views.ResidencyEndView.as_view(), name="residency_end"),
 ]

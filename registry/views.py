@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.views import Column, ScopedDetailView, ScopedListView
 from registry.actions.bases import do_change_base_status, do_update_base, editable_base_fields
+from registry.actions.residencies import do_end_residency
 from registry.filtersets import BaseFilterSet, EnterpriseFilterSet
 from registry.forms import ENTERPRISE_EDITABLE, BaseEditForm, BaseStatusForm, EnterpriseEditForm
 from registry.models import Base, Enterprise, Residency, Title
@@ -100,6 +102,11 @@ class EnterpriseDetailView(ScopedDetailView):
                 "base", "base__quota_unit"
             ),
             "titles": restrict(Title.objects.filter(enterprise=obj), user, VIEW),
+            "endable": set(
+                restrict(Residency.objects.filter(enterprise=obj, left_on__isnull=True), user, CHANGE).values_list(
+                    "pk", flat=True
+                )
+            ),
             "can_change": can_change,
             "phone": obj.contact_phone if (can_change or may_see_personal(user)) else mask_phone(obj.contact_phone),
             "show_bases_link": can(user, Base, VIEW),
@@ -179,3 +186,24 @@ class EnterpriseEditView(LoginRequiredMixin, View):
                 messages.success(request, _("已保存。"))
                 return redirect(self.enterprise.get_absolute_url())
         return self.render_form(form)
+
+
+class ResidencyEndView(LoginRequiredMixin, View):
+    """An operator (or the ministry) records that an enterprise has moved out of the base."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        residency = access(Residency.objects.select_related("enterprise"), request.user, pk, VIEW)
+        try:
+            left_on = datetime.date.fromisoformat(request.POST.get("left_on", ""))
+        except ValueError:
+            messages.error(request, _("请填写迁出日期（格式：2026-03-01）。"))
+            return redirect(residency.enterprise.get_absolute_url())
+        try:
+            do_end_residency(request.user, residency, left_on, request.POST.get("note", "").strip())
+        except NotAllowedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已登记迁出。"))
+        return redirect(residency.enterprise.get_absolute_url())

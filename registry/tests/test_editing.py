@@ -116,3 +116,36 @@ def test_only_the_ministry_changes_status(world: World, login) -> None:
     assert response.status_code == 403
     base.refresh_from_db()
     assert base.status == BaseStatus.DESIGNATED
+
+
+def test_operator_records_a_move_out_and_the_enterprise_leaves_its_roster(world: World, login) -> None:
+    from registry.models import Residency
+
+    ent = world.enterprises["rc2"]
+    stay = Residency.objects.get(enterprise=ent, left_on__isnull=True)
+    client = login("operator_rc")
+    page = client.get(f"/enterprises/{ent.pk}/").content.decode()
+    assert f"/residencies/{stay.pk}/end/" in page
+    # Before entry: refused with a message, nothing written.
+    client.post(f"/residencies/{stay.pk}/end/", {"left_on": "2019-12-31"})
+    stay.refresh_from_db()
+    assert stay.left_on is None
+    client.post(f"/residencies/{stay.pk}/end/", {"left_on": "2025-06-30"})
+    stay.refresh_from_db()
+    assert stay.left_on == datetime.date(2025, 6, 30)
+    assert log_for(stay)[-1].changed_fields() == [("left_on", None, "2025-06-30")]
+    # Still in the operator's history (it was resident), but no longer changeable by it.
+    assert client.get(f"/enterprises/{ent.pk}/edit/").status_code == 404
+    again = client.post(f"/residencies/{stay.pk}/end/", {"left_on": "2025-07-01"}, follow=True)
+    assert "已于 2025-06-30 迁出" in again.content.decode()
+    stay.refresh_from_db()
+    assert stay.left_on == datetime.date(2025, 6, 30)
+
+
+def test_operator_cannot_end_a_stay_in_another_base(world: World, login) -> None:
+    from registry.models import Residency
+
+    stay = Residency.objects.get(enterprise=world.enterprises["xz1"])
+    assert login("operator_rc").post(f"/residencies/{stay.pk}/end/", {"left_on": "2025-06-30"}).status_code == 404
+    stay.refresh_from_db()
+    assert stay.left_on is None
