@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import Role
-from accounts.scoping import EXPORT, VIEW, access, can, restrict
+from accounts.scoping import ADD, EXPORT, VIEW, access, can, restrict
 from core import exports
 from core.audit import history, log_event
 from core.models import ChangeLog
@@ -137,6 +137,7 @@ class ScopedListView(LoginRequiredMixin, View):
             "page_sizes": PAGE_SIZES,
             "model_name": self.model._meta.model_name,
             "can_export": can(request.user, self.model, EXPORT),
+            "can_add": can(request.user, self.model, ADD),
         }
         context.update(self.extra_context())
         return render(request, self.template_name, context)

@@ -123,6 +123,11 @@ class DemoCity(ReferenceData):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("regions:democity_edit", args=[self.pk])
+
 
 def regions_within(prefix: str | None) -> models.QuerySet[Region, Any]:
     """Ids of the divisions whose code starts with the prefix, as a subquery."""
