@@ -73,7 +73,7 @@ class ScopedListView(LoginRequiredMixin, View):
     template_name: ClassVar[str] = "core/object_list.html"
     select_related: ClassVar[Sequence[str]] = ()
     export_basename: ClassVar[str] = "export"
-    add_url_name: ClassVar[str | None] = None
+    link_action: ClassVar[str] = VIEW  # what the linked page needs; no link for those who lack it
 
     def base_queryset(self) -> models.QuerySet[Any]:
         qs = restrict(self.model._default_manager.all(), self.request.user, VIEW)
@@ -118,9 +118,14 @@ class ScopedListView(LoginRequiredMixin, View):
         per_page = per_page if per_page in PAGE_SIZES else 50
         page = Paginator(qs, per_page).get_page(request.GET.get("page"))
         visible = [c for c in self.columns if not c.export_only]
+        linkable = can(request.user, self.model, self.link_action)
         rows = [
             Row(
-                obj, [(self.cell(c, obj, mask), obj.get_absolute_url() if c.link else None, c.classes) for c in visible]
+                obj,
+                [
+                    (self.cell(c, obj, mask), obj.get_absolute_url() if c.link and linkable else None, c.classes)
+                    for c in visible
+                ],
             )
             for obj in page.object_list
         ]

@@ -69,6 +69,7 @@ class QuotaUnitListView(ScopedListView):
 class DemoCityListView(ScopedListView):
     model = DemoCity
     template_name = "regions/democity_list.html"
+    link_action = CHANGE
     title = _("国家电子商务示范城市")
     select_related = ("region",)
     export_basename = "demo-cities"

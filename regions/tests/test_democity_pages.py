@@ -42,6 +42,7 @@ def test_a_province_reads_the_list_but_cannot_change_it(world: World, login) -> 
     client = login("prov_js")
     page = client.get("/demo-cities/").content.decode()
     assert "南京" in page and "新增示范城市" not in page
+    assert f"/demo-cities/{city.pk}/" not in page  # no link to a page it may not open
     assert client.get("/demo-cities/add/").status_code == 403
     assert (
         client.post(
