@@ -92,6 +92,8 @@ class ScopedListView(LoginRequiredMixin, View):
         value = column.value(obj)
         if column.personal and mask:
             return mask_phone(str(value))
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
         return value
 
     def get(self, request: HttpRequest) -> HttpResponseBase:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ECBASE_VAR_DIR", BASE_DIR / "var"))
@@ -213,3 +214,4 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FORMAT_MODULE_PATH = ["ecbase.formats"]
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")  # django-filter: the "no filter" option of every select

@@ -18,7 +18,9 @@ def province_choices() -> list[tuple[str, str]]:
 
 class BaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    quota_unit = django_filters.ModelChoiceFilter(label=_("申报单位"), queryset=QuotaUnit.objects.all())
+    quota_unit = django_filters.ModelChoiceFilter(
+        label=_("申报单位"), queryset=QuotaUnit.objects.all(), empty_label=_("全部")
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=BaseStatus.choices)
     province = django_filters.ChoiceFilter(label=_("省份"), choices=province_choices, method="in_province")
 
@@ -36,10 +38,17 @@ class BaseFilterSet(django_filters.FilterSet):
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    base = django_filters.ModelChoiceFilter(label=_("所在基地"), queryset=Base.objects.none(), method="in_base")
+    base = django_filters.ModelChoiceFilter(
+        label=_("所在基地"), queryset=Base.objects.none(), method="in_base", empty_label=_("全部")
+    )
     category = django_filters.ChoiceFilter(label=_("主体类型"), choices=EnterpriseCategory.choices)
     industry = django_filters.ChoiceFilter(label=_("行业"), choices=Industry.choices)
-    is_ecommerce = django_filters.BooleanFilter(label=_("电子商务企业"))
+    is_ecommerce = django_filters.ChoiceFilter(
+        label=_("电子商务企业"),
+        choices=(("true", _("是")), ("false", _("否"))),
+        method="by_ecommerce",
+        empty_label=_("全部"),
+    )
     province = django_filters.ChoiceFilter(label=_("注册省份"), choices=province_choices, method="in_province")
 
     class Meta:
@@ -67,3 +76,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def in_province(self, qs: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         return qs.filter(region__code__startswith=value)
+
+    def by_ecommerce(self, qs: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        return qs.filter(is_ecommerce=value == "true")

@@ -95,3 +95,12 @@ def test_base_filter_refuses_foreign_base(world: World, login) -> None:
     client = login("prov_js")
     text = client.get("/enterprises/", {"base": world.bases["rongchang"].pk}).content.decode()
     assert "重庆荣昌夏布电子商务有限公司" not in text
+
+
+def test_list_shows_chinese_yes_no_and_filters_by_ecommerce(world: World, login) -> None:
+    client = login("operator_rc")
+    page = client.get("/enterprises/").content.decode()
+    assert "True" not in page and "Unknown" not in page
+    assert "<td>否</td>" in page  # 荣昌陶器 is a traditional enterprise
+    traditional = client.get("/enterprises/", {"is_ecommerce": "false"}).content.decode()
+    assert "荣昌陶器网络科技有限公司" in traditional and "重庆荣昌夏布电子商务有限公司" not in traditional
