@@ -97,6 +97,7 @@ class ChangeLog(models.Model):
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     result = models.CharField(_("结果"), max_length=8, choices=Result.choices, default=Result.SUCCESS)
+    # Indexed by changelog_object_idx (content type first); a second index would only slow bulk writes.
     content_type = models.ForeignKey(
         ContentType,
         verbose_name=_("对象类型"),
@@ -104,6 +105,7 @@ class ChangeLog(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)

@@ -269,7 +269,10 @@ class Residency(ChangeLoggedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="residencies"
     )
-    base = models.ForeignKey(Base, verbose_name=_("基地"), on_delete=models.PROTECT, related_name="residencies")
+    # Indexed by residency_base_open_idx (base first).
+    base = models.ForeignKey(
+        Base, verbose_name=_("基地"), on_delete=models.PROTECT, related_name="residencies", db_index=False
+    )
     entered_on = models.DateField(_("入驻日期"))
     left_on = models.DateField(_("迁出日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=255, blank=True)
