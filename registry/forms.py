@@ -79,3 +79,46 @@ class EnterpriseEditForm(forms.ModelForm):
     def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         restrict_fields(self, allowed)
+
+
+class EnterpriseCreateForm(forms.ModelForm):
+    region_code = forms.CharField(label=_("注册地区代码"), max_length=6, min_length=6, help_text=_("6 位行政区划代码"))
+    base = forms.ModelChoiceField(label=_("入驻基地"), queryset=Base.objects.none(), required=False)
+    entered_on = forms.DateField(
+        label=_("入驻日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "credit_code", "credit_code_override", "name", "is_ecommerce", "main_business", "industry",
+            "annual_revenue", "employees", "figures_year", "contact_name", "contact_phone",
+        )  # fmt: skip
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from accounts.scoping import CHANGE, restrict
+
+        bases = restrict(Base.objects.all(), user, CHANGE).only("id", "name")
+        base_field = self.fields["base"]
+        assert isinstance(base_field, forms.ModelChoiceField)
+        base_field.queryset = bases
+        if getattr(user, "role", None) == "operator":
+            self.fields["base"].required = True
+            self.fields["base"].initial = getattr(user, "base_id", None)
+
+    def clean_region_code(self) -> str:
+        from regions.models import Region
+
+        code = self.cleaned_data["region_code"].strip()
+        region = Region.objects.filter(code=code, retired_in__isnull=True).first()
+        if region is None:
+            raise forms.ValidationError(_("区划代码 %(code)s 不存在或已停用。") % {"code": code})
+        self.instance.region = region
+        return code
+
+    def clean_entered_on(self) -> Any:
+        value = self.cleaned_data.get("entered_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("入驻日期不能晚于今天。"))
+        return value

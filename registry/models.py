@@ -176,7 +176,12 @@ class Industry(models.TextChoices):
 class Enterprise(ChangeLoggedModel):
     """One enterprise, one record, whatever base it sits in; keyed by its credit code."""
 
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        error_messages={"unique": _("该统一社会信用代码的企业已登记，请勿重复登记。")},
+    )
     credit_code_override = models.TextField(
         _("校验豁免理由"), blank=True, help_text=_("真实代码未通过校验位检查时，须记录理由方可保存")
     )

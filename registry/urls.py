@@ -10,6 +10,7 @@ urlpatterns = [
     path("bases/<int:pk>/edit/", views.BaseEditView.as_view(), name="base_edit"),
     path("bases/<int:pk>/status/", views.BaseStatusView.as_view(), name="base_status"),
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("enterprises/add/", views.EnterpriseCreateView.as_view(), name="enterprise_add"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
     path("residencies/<int:pk>/end/", views.ResidencyEndView.as_view(), name="residency_end"),

@@ -14,14 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import Role
-from accounts.scoping import CHANGE, VIEW, access, can, restrict
+from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.views import Column, ScopedDetailView, ScopedListView
 from registry.actions.bases import do_change_base_status, do_update_base, editable_base_fields
+from registry.actions.enterprises import do_register_enterprise
 from registry.actions.residencies import do_end_residency
 from registry.filtersets import BaseFilterSet, EnterpriseFilterSet
-from registry.forms import ENTERPRISE_EDITABLE, BaseEditForm, BaseStatusForm, EnterpriseEditForm
+from registry.forms import ENTERPRISE_EDITABLE, BaseEditForm, BaseStatusForm, EnterpriseCreateForm, EnterpriseEditForm
 from registry.models import Base, Enterprise, Residency, Title
 
 
@@ -67,6 +68,7 @@ class BaseDetailView(ScopedDetailView):
 
 class EnterpriseListView(ScopedListView):
     model = Enterprise
+    template_name = "registry/enterprise_list.html"
     filterset_class = EnterpriseFilterSet
     title = _("企业")
     select_related = ("region",)
@@ -207,3 +209,37 @@ class ResidencyEndView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("已登记迁出。"))
         return redirect(residency.enterprise.get_absolute_url())
+
+
+class EnterpriseCreateView(LoginRequiredMixin, View):
+    """Register one enterprise (an operator: into its own base). Many at once: the roster import."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not can(request.user, Enterprise, ADD):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form: EnterpriseCreateForm) -> HttpResponse:
+        return render(self.request, "registry/enterprise_form.html", {"form": form, "title": _("登记企业")})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_form(EnterpriseCreateForm(user=request.user))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = EnterpriseCreateForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                enterprise = do_register_enterprise(
+                    request.user, form.instance, data.get("base"), data.get("entered_on")
+                )
+            except NotAllowedError as exc:
+                raise PermissionDenied(exc.message) from exc
+            except ActionError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("企业已登记。"))
+                return redirect(enterprise.get_absolute_url())
+        return self.render_form(form)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -15,10 +14,10 @@ from accounts.models import Role
 from accounts.scoping import CHANGE, VIEW, restrict
 from core import uscc
 from core.api.serializers import CreditCodeField, LoggedModelSerializer, uscc_message
-from core.audit import save_logged
 from core.privacy import mask_phone
 from regions.models import QuotaUnit, Region
 from registry.actions.bases import do_update_base
+from registry.actions.enterprises import do_register_enterprise
 from registry.models import Base, BaseStatusChange, Enterprise, Residency, Title
 
 
@@ -176,14 +175,7 @@ class EnterpriseSerializer(LoggedModelSerializer):
     def create(self, validated_data: dict[str, Any]) -> Enterprise:
         base: Base | None = validated_data.pop("base", None)
         entered_on: datetime.date = validated_data.pop("entered_on", None) or timezone.localdate()
-        enterprise = Enterprise(**validated_data)
-        if not enterprise.category:
-            enterprise.category = uscc.category(enterprise.credit_code)
-        with transaction.atomic():
-            save_logged(enterprise, actor=self.actor)
-            if base is not None:
-                save_logged(Residency(enterprise=enterprise, base=base, entered_on=entered_on), actor=self.actor)
-        return enterprise
+        return do_register_enterprise(self.actor, Enterprise(**validated_data), base, entered_on)
 
 
 class ResidencySerializer(LoggedModelSerializer):

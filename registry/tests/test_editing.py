@@ -149,3 +149,56 @@ def test_operator_cannot_end_a_stay_in_another_base(world: World, login) -> None
     assert login("operator_rc").post(f"/residencies/{stay.pk}/end/", {"left_on": "2025-06-30"}).status_code == 404
     stay.refresh_from_db()
     assert stay.left_on is None
+
+
+def test_operator_registers_an_enterprise_into_its_own_base(world: World, login) -> None:
+    from core.testing.world import code
+    from registry.models import Enterprise, Residency
+
+    client = login("operator_rc")
+    assert "登记企业" in client.get("/enterprises/").content.decode()
+    new_code = code(501, "500153")
+    form = {
+        "credit_code": new_code,
+        "name": "榮昌新入駐電子商務有限公司",  # traditional characters are accepted and normalised
+        "region_code": "500153",
+        "is_ecommerce": "on",
+        "industry": "retail",
+        "base": world.bases["xuzhou"].pk,  # not its base: refused
+        "entered_on": "2026-01-05",
+    }
+    refused = client.post("/enterprises/add/", form).content.decode()
+    assert "选择一个有效的选项" in refused or "有效" in refused
+    assert not Enterprise.objects.filter(credit_code=new_code).exists()
+    form["base"] = world.bases["rongchang"].pk
+    response = client.post("/enterprises/add/", form)
+    assert response.status_code == 302
+    ent = Enterprise.objects.get(credit_code=new_code)
+    assert ent.name_normalized == "荣昌新入驻电子商务有限公司"
+    stay = Residency.objects.get(enterprise=ent)
+    assert stay.base == world.bases["rongchang"] and stay.entered_on == datetime.date(2026, 1, 5)
+    assert [e.action for e in log_for(ent)] == ["create"]
+
+
+def test_bad_code_needs_a_recorded_reason_and_duplicates_are_refused(world: World, login) -> None:
+    from registry.models import Enterprise
+
+    client = login("ministry")
+    bad = "91110000600037341M"  # check character should be L
+    form = {"credit_code": bad, "name": "某真实企业", "region_code": "500153", "industry": "retail"}
+    page = client.post("/enterprises/add/", form).content.decode()
+    assert "统一社会信用代码校验未通过" in page
+    form["credit_code_override"] = "营业执照原件核验，代码以登记机关为准"
+    assert client.post("/enterprises/add/", form, follow=True).status_code == 200
+    ent = Enterprise.objects.get(credit_code=bad)
+    assert ent.credit_code_override.startswith("营业执照")
+    again = client.post("/enterprises/add/", form)
+    assert again.status_code == 200  # the form again, not a redirect
+    assert "该统一社会信用代码的企业已登记，请勿重复登记" in again.content.decode()
+    assert Enterprise.objects.filter(credit_code=bad).count() == 1
+
+
+def test_a_province_cannot_register_enterprises(world: World, login) -> None:
+    client = login("prov_js")
+    assert "登记企业" not in client.get("/enterprises/").content.decode()
+    assert client.get("/enterprises/add/").status_code == 403

@@ -1,0 +1,46 @@
+"""Registering an enterprise (one record per credit code) and its entry into a base."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scoping import ADD, CHANGE, can, restrict
+from core import uscc
+from core.audit import save_logged
+from core.errors import ActionError, NotAllowedError
+from registry.models import Base, Enterprise, Residency
+
+
+def do_register_enterprise(
+    actor: Any, enterprise: Enterprise, base: Base | None = None, entered_on: datetime.date | None = None
+) -> Enterprise:
+    """Create the enterprise and, when a base is given, its residency there, in one transaction.
+
+    An operator registers only into its own base, and must name it.
+    """
+    if not can(actor, Enterprise, ADD):
+        raise NotAllowedError(_("您无权登记企业。"))
+    if getattr(actor, "role", None) == Role.OPERATOR and base is None:
+        raise ActionError("base_required", _("基地运营主体新增企业时须指定入驻的本基地。"), field="base")
+    if base is not None and not restrict(Base.objects.filter(pk=base.pk), actor, CHANGE).exists():
+        raise ActionError("base_out_of_scope", _("只能登记入驻您管理的基地。"), field="base")
+    enterprise.credit_code = uscc.normalize(enterprise.credit_code)
+    if Enterprise.objects.filter(credit_code=enterprise.credit_code).exists():
+        raise ActionError(
+            "duplicate",
+            _("统一社会信用代码为 %(code)s 的企业已登记。") % {"code": enterprise.credit_code},
+            field="credit_code",
+        )
+    if not enterprise.category:
+        enterprise.category = uscc.category(enterprise.credit_code)
+    with transaction.atomic():
+        save_logged(enterprise, actor=actor)
+        if base is not None:
+            stay = Residency(enterprise=enterprise, base=base, entered_on=entered_on or datetime.date.today())
+            save_logged(stay, actor=actor)
+    return enterprise
