@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -29,9 +30,28 @@ class BaseEditForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
+    covered_codes = forms.CharField(
+        label=_("覆盖区域（区划代码）"),
+        required=False,
+        help_text=_("多个代码用逗号或空格分隔，如：500153, 500106"),
+    )
+
     def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict_fields(self, allowed)
+        restrict_fields(self, (*allowed, "covered_codes") if "region" in allowed else allowed)
+        if "covered_codes" in self.fields and self.instance.pk:
+            codes = self.instance.covered_regions.values_list("code", flat=True)
+            self.fields["covered_codes"].initial = ", ".join(sorted(codes))
+
+    def clean_covered_codes(self) -> list[Any]:
+        from regions.models import Region
+
+        codes = sorted({c for c in re.split(r"[\s,，、;；]+", self.cleaned_data.get("covered_codes", "")) if c})
+        found = {r.code: r for r in Region.objects.filter(code__in=codes, retired_in__isnull=True)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise forms.ValidationError(_("以下区划代码不存在或已停用：%(codes)s") % {"codes": "、".join(missing)})
+        return [found[c] for c in codes]
 
 
 class BaseStatusForm(forms.Form):

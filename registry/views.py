@@ -130,7 +130,9 @@ class BaseEditView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = BaseEditForm(request.POST, instance=self.base, allowed=self.allowed)
         if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "covered_codes"}
+            if "covered_codes" in form.changed_data:
+                changes["covered_regions"] = form.cleaned_data["covered_codes"]
             try:
                 do_update_base(request.user, self.base, changes)
             except ActionError as exc:

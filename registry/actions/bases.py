@@ -39,14 +39,32 @@ def editable_base_fields(actor: Any) -> tuple[str, ...]:
 
 
 def do_update_base(actor: Any, base: Base, changes: dict[str, Any]) -> ChangeLog | None:
-    """Write only the fields given, and only those the actor's role may edit."""
-    allowed = set(editable_base_fields(actor))
+    """Write only the fields given, and only those the actor's role may edit.
+
+    `covered_regions` (the ministry's) takes a list of regions; its change is logged as the
+    list of codes before and after.
+    """
+    allowed = set(editable_base_fields(actor)) | (
+        {"covered_regions"} if getattr(actor, "role", None) == Role.MINISTRY else set()
+    )
     refused = set(changes) - allowed
     if refused:
         raise NotAllowedError(_("您无权修改以下字段：%(fields)s") % {"fields": "、".join(sorted(refused))})
-    for name, value in changes.items():
-        setattr(base, name, value)
-    return save_logged(base, actor=actor, update_fields=list(changes))
+    changes = dict(changes)
+    covered = changes.pop("covered_regions", None)
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(base, name, value)
+        entry = save_logged(base, actor=actor, update_fields=list(changes)) if changes else None
+        if covered is not None:
+            before = sorted(base.covered_regions.values_list("code", flat=True))
+            after = sorted(r.code for r in covered)
+            if before != after:
+                base.covered_regions.set(covered)
+                entry = log_change(
+                    base, ChangeLog.Action.UPDATE, {"covered_regions": before}, {"covered_regions": after}, actor=actor
+                )
+    return entry
 
 
 def do_change_base_status(

@@ -202,3 +202,23 @@ def test_a_province_cannot_register_enterprises(world: World, login) -> None:
     client = login("prov_js")
     assert "登记企业" not in client.get("/enterprises/").content.decode()
     assert client.get("/enterprises/add/").status_code == 403
+
+
+def test_ministry_sets_the_regions_a_base_covers_and_the_log_lists_the_codes(world: World, login) -> None:
+    base = world.bases["rongchang"]
+    client = login("ministry")
+    form = client.get(f"/bases/{base.pk}/edit/").context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["covered_codes"] = "500153, 999999"
+    page = client.post(f"/bases/{base.pk}/edit/", data).content.decode()
+    assert "以下区划代码不存在或已停用：999999" in page
+    assert not base.covered_regions.exists()
+    data["covered_codes"] = "500153，500106"
+    assert client.post(f"/bases/{base.pk}/edit/", data).status_code == 302
+    assert sorted(base.covered_regions.values_list("code", flat=True)) == ["500106", "500153"]
+    assert log_for(base)[-1].changed_fields() == [("covered_regions", [], ["500106", "500153"])]
+    # The operator's form does not offer the field, and posting it changes nothing.
+    operator = login("operator_rc")
+    assert 'name="covered_codes"' not in operator.get(f"/bases/{base.pk}/edit/").content.decode()
+    operator.post(f"/bases/{base.pk}/edit/", {"address": "x", "covered_codes": "500153"})
+    assert base.covered_regions.count() == 2
