@@ -356,6 +356,10 @@ class Title(ChangeLoggedModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        # Titles are awarded by authorities: the enterprise reads its own, the ministry and the
+        # operator of its base record them; the enterprise itself cannot award or edit one.
+        if action in (CHANGE, DELETE, ADD) and scope.role == Role.ENTERPRISE:
+            return None
         if action == DELETE:
             action = CHANGE
         return Enterprise.scope_q(scope, action, prefix="enterprise__")

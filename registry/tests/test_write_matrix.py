@@ -64,9 +64,9 @@ RESIDENCY_CREATE = table((403, 403), ministry=(201, 201), operator_rc=(201, 400)
 RESIDENCY_PATCH = table((403, 403), ministry=(200, 200), operator_rc=(200, 404))
 # POST /api/titles/ on (rc1, xz1)
 TITLE_CREATE = table((403, 403), ministry=(201, 201), operator_rc=(201, 400))
-# PATCH and DELETE /api/titles/{title of rc1, title of xz1}/ (a title follows its enterprise's CHANGE rule)
-TITLE_PATCH = table((403, 403), ministry=(200, 200), operator_rc=(200, 404), ent_rc1=(200, 404))
-TITLE_DELETE = table((403, 403), ministry=(204, 204), operator_rc=(204, 404), ent_rc1=(204, 404))
+# PATCH and DELETE /api/titles/{title of rc1, title of xz1}/: the CHANGE rule, never the enterprise itself
+TITLE_PATCH = table((403, 403), ministry=(200, 200), operator_rc=(200, 404))
+TITLE_DELETE = table((403, 403), ministry=(204, 204), operator_rc=(204, 404))
 # PATCH /api/bases/{荣昌, 徐州}/ address
 BASE_PATCH = table(
     (403, 403),
