@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from celery import Celery
+from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
@@ -85,13 +85,7 @@ def submit(job: Job, fn_path: str) -> None:
     transaction.on_commit(start)
 
 
-# Celery: one app configured from Django settings (CELERY_*), one shared task. A worker needs Django
-# set up first: `DJANGO_SETTINGS_MODULE=ecbase.settings python -m celery -A core.tasks worker` run
-# from a process that called django.setup() (see docs/imports.md).
-app = Celery("ecbase")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-
-
-@app.task(name="ecbase.run_job")
+# Celery: the app lives in ecbase/celery.py (`celery -A ecbase worker`); this is its one task.
+@shared_task(name="ecbase.run_job")
 def celery_run_job(job_id: int, fn_path: str) -> None:
     _thread_main(job_id, fn_path)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from core.testing.world import PASSWORD, World, build_world
 
@@ -40,3 +43,38 @@ def login(world: World) -> Callable[[str], Client]:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+# The change log is append-only in the database (triggers of core migration 0002), so the flush
+# that ends a transactional test (live server, browser, Celery worker) cannot empty it. Around that
+# flush only, the triggers are dropped, then recreated with the migration's own SQL, so every
+# later test meets them again (and a reused PostgreSQL test database keeps them).
+_APPEND_ONLY = importlib.import_module("core.migrations.0002_changelog_append_only")
+_SQL = {"sqlite": _APPEND_ONLY.SQLITE, "postgresql": _APPEND_ONLY.POSTGRESQL}
+
+
+def _run(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    flushing = (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker is not None and marker.kwargs.get("transaction"))
+    )
+    statements = _SQL.get(connection.vendor, []) if flushing else []
+    drops = [sql for sql in statements if sql.startswith("DROP")]
+    if drops:
+        _run(drops)
+    try:
+        yield
+    finally:
+        if statements:
+            with item.config.stash[blocking_manager_key].unblock():
+                _run(statements)

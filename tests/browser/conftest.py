@@ -7,7 +7,6 @@ downloaded: the system's /usr/bin/chromium is launched (`make sysdeps` installs 
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -16,8 +15,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from pytest_django.plugin import blocking_manager_key
 
 from core.testing.world import PASSWORD, World, build_world
 
@@ -85,43 +82,6 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 def browser_world(transactional_db: None) -> World:
     """The shared test world, committed so the live server's thread sees it."""
     return build_world()
-
-
-# The change log is append-only in the database (triggers from core migration 0002), so the flush
-# that ends a transactional test cannot empty it. Around that flush only, the triggers are dropped
-# and then recreated from the migration's own SQL, so every later test meets them again (and a
-# reused PostgreSQL test database keeps them).
-_APPEND_ONLY = importlib.import_module("core.migrations.0002_changelog_append_only")
-_DROP = {
-    "sqlite": [
-        "DROP TRIGGER IF EXISTS core_changelog_no_update",
-        "DROP TRIGGER IF EXISTS core_changelog_no_delete",
-    ],
-    "postgresql": [
-        "DROP TRIGGER IF EXISTS core_changelog_no_change ON core_changelog",
-        "DROP TRIGGER IF EXISTS core_changelog_no_truncate ON core_changelog",
-    ],
-}
-_CREATE = {"sqlite": _APPEND_ONLY.SQLITE, "postgresql": _APPEND_ONLY.POSTGRESQL}
-
-
-def _run(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    flushing = "browser_world" in getattr(item, "funcargs", {})
-    if flushing:
-        _run(_DROP.get(connection.vendor, []))
-    try:
-        yield
-    finally:
-        if flushing:
-            with item.config.stash[blocking_manager_key].unblock():
-                _run(_CREATE.get(connection.vendor, []))
 
 
 def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
