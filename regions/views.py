@@ -16,6 +16,7 @@ from django.views import View
 from accounts.scoping import ADD, CHANGE, access, can
 from core.audit import save_logged
 from core.views import Column, ScopedListView
+from regions.forms import RegionCodeField
 from regions.models import DemoCity, QuotaUnit, Region, RegionLevel
 
 
@@ -84,7 +85,7 @@ class DemoCityListView(ScopedListView):
 
 
 class DemoCityForm(forms.ModelForm):
-    region_code = forms.CharField(label=_("区划代码"), max_length=6, min_length=6)
+    region_code = RegionCodeField()
 
     class Meta:
         model = DemoCity
@@ -95,13 +96,10 @@ class DemoCityForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["region_code"].initial = self.instance.region.code
 
-    def clean_region_code(self) -> str:
-        code = self.cleaned_data["region_code"].strip()
-        region = Region.objects.filter(code=code, retired_in__isnull=True).first()
-        if region is None:
-            raise forms.ValidationError(_("区划代码 %(code)s 不存在或已停用。") % {"code": code})
+    def clean_region_code(self) -> Region:
+        region = self.cleaned_data["region_code"]
         self.instance.region = region
-        return code
+        return region
 
 
 class DemoCityEditView(LoginRequiredMixin, View):

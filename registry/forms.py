@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from regions.forms import RegionCodeField, RegionCodesField
 from registry.actions.bases import EDITABLE_FIELDS
 from registry.models import Base, BaseStatus, Enterprise
 
@@ -30,7 +30,7 @@ class BaseEditForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    covered_codes = forms.CharField(
+    covered_codes = RegionCodesField(
         label=_("覆盖区域（区划代码）"),
         required=False,
         help_text=_("多个代码用逗号或空格分隔，如：500153, 500106"),
@@ -42,16 +42,6 @@ class BaseEditForm(forms.ModelForm):
         if "covered_codes" in self.fields and self.instance.pk:
             codes = self.instance.covered_regions.values_list("code", flat=True)
             self.fields["covered_codes"].initial = ", ".join(sorted(codes))
-
-    def clean_covered_codes(self) -> list[Any]:
-        from regions.models import Region
-
-        codes = sorted({c for c in re.split(r"[\s,，、;；]+", self.cleaned_data.get("covered_codes", "")) if c})
-        found = {r.code: r for r in Region.objects.filter(code__in=codes, retired_in__isnull=True)}
-        missing = [c for c in codes if c not in found]
-        if missing:
-            raise forms.ValidationError(_("以下区划代码不存在或已停用：%(codes)s") % {"codes": "、".join(missing)})
-        return [found[c] for c in codes]
 
 
 class BaseStatusForm(forms.Form):
@@ -102,7 +92,7 @@ class EnterpriseEditForm(forms.ModelForm):
 
 
 class EnterpriseCreateForm(forms.ModelForm):
-    region_code = forms.CharField(label=_("注册地区代码"), max_length=6, min_length=6, help_text=_("6 位行政区划代码"))
+    region_code = RegionCodeField(label=_("注册地区代码"))
     base = forms.ModelChoiceField(label=_("入驻基地"), queryset=Base.objects.none(), required=False)
     entered_on = forms.DateField(
         label=_("入驻日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
@@ -127,15 +117,10 @@ class EnterpriseCreateForm(forms.ModelForm):
             self.fields["base"].required = True
             self.fields["base"].initial = getattr(user, "base_id", None)
 
-    def clean_region_code(self) -> str:
-        from regions.models import Region
-
-        code = self.cleaned_data["region_code"].strip()
-        region = Region.objects.filter(code=code, retired_in__isnull=True).first()
-        if region is None:
-            raise forms.ValidationError(_("区划代码 %(code)s 不存在或已停用。") % {"code": code})
+    def clean_region_code(self) -> Any:
+        region = self.cleaned_data["region_code"]
         self.instance.region = region
-        return code
+        return region
 
     def clean_entered_on(self) -> Any:
         value = self.cleaned_data.get("entered_on")

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -224,7 +225,8 @@ class EnterpriseCreateView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, form: EnterpriseCreateForm) -> HttpResponse:
-        return render(self.request, "registry/enterprise_form.html", {"form": form, "title": _("登记企业")})
+        context = {"form": form, "title": _("登记企业"), "cancel_url": reverse("registry:enterprise_list")}
+        return render(self.request, "registry/edit_form.html", context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_form(EnterpriseCreateForm(user=request.user))
