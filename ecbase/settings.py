@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "regions",
     "registry",
+    "selection",
 ]
 
 MIDDLEWARE = [

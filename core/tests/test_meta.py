@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.apps import apps
 
 from core.models import ChangeLog, ChangeLoggedModel, Job
+from selection.models import ApplicationEvent
 
-PROJECT_APPS = {"core", "accounts", "regions", "registry"}
-NOT_LOGGED = {ChangeLog, Job}  # the log itself; job rows are bookkeeping of the log's own writers
+PROJECT_APPS = {"core", "accounts", "regions", "registry", "selection"}
+# The log itself; job rows are bookkeeping; an event timeline is the per-workflow trail (STYLE.md 5),
+# written by the same actions that write the change log.
+NOT_LOGGED = {ChangeLog, Job, ApplicationEvent}
 
 
 def project_models() -> list[type]:

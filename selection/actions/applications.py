@@ -1,0 +1,118 @@
+"""Workflow of an application: the operator prepares, the province recommends and ranks, and
+submits to the ministry before the deadline (逾期不予受理). Status changes happen only here."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scoping import CHANGE, restrict
+from core.audit import log_change, save_logged
+from core.errors import ActionError, NotAllowedError
+from core.models import ChangeLog
+from registry.models import Base
+from selection.models import (
+    APPLICATION_TRANSITIONS,
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+)
+
+
+def _event(application: Application, actor: Any, kind: str, message: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, actor=actor, kind=kind, message=message, time=timezone.now()
+    )
+
+
+def _transition(
+    application: Application, actor: Any, to_status: str, kind: str, message: str = "", **fields: Any
+) -> None:
+    if to_status not in APPLICATION_TRANSITIONS[application.status]:
+        raise ActionError(
+            "invalid_transition",
+            _("申报当前状态为“%(from)s”，不能变更为“%(to)s”。")
+            % {"from": application.get_status_display(), "to": ApplicationStatus(to_status).label},
+        )
+    before = application.snapshot()
+    application.status = to_status
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=["status", *fields, "last_updated"])
+    log_change(application, ChangeLog.Action.UPDATE, before, application.snapshot(), actor=actor, message=message)
+    _event(application, actor, kind, message)
+
+
+def do_create_application(
+    actor: Any, call: Call, base: Base, *, area_m2: Decimal, operating_since: datetime.date
+) -> Application:
+    if call.status != CallStatus.OPEN:
+        raise ActionError("call_not_open", _("该批次未在受理期内。"))
+    if getattr(actor, "role", None) != Role.OPERATOR or actor.base_id != base.pk:
+        raise NotAllowedError(_("申报由本园区运营主体编制。"))
+    with transaction.atomic():
+        application = Application(
+            call=call, quota_unit=base.quota_unit, base=base, area_m2=area_m2, operating_since=operating_since
+        )
+        save_logged(application, actor=actor)
+        _event(application, actor, ApplicationEvent.Kind.CREATED)
+    return application
+
+
+def _locked_for_province(actor: Any, application: Application) -> Application:
+    if getattr(actor, "role", None) != Role.PROVINCE:
+        raise NotAllowedError(_("推荐和报送由省级商务主管部门办理。"))
+    locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
+    if locked is None:
+        raise NotAllowedError(_("该申报不属于您的申报单位。"))
+    return locked
+
+
+def do_recommend(actor: Any, application: Application, rank: int) -> Application:
+    """The province recommends the application with its rank (1 = first); ranks decide the quota."""
+    if rank < 1:
+        raise ActionError("invalid_rank", _("推荐顺位须为正整数。"))
+    with transaction.atomic():
+        locked = _locked_for_province(actor, application)
+        taken = Application.objects.filter(
+            call=locked.call, quota_unit=locked.quota_unit, province_rank=rank, status=ApplicationStatus.RECOMMENDED
+        ).exclude(pk=locked.pk)
+        if taken.exists():
+            raise ActionError("rank_taken", _("推荐顺位 %(rank)s 已被占用。") % {"rank": rank})
+        _transition(
+            locked, actor, ApplicationStatus.RECOMMENDED, ApplicationEvent.Kind.RECOMMENDED,
+            _("推荐顺位 %(rank)s") % {"rank": rank}, province_rank=rank,
+        )  # fmt: skip
+    return locked
+
+
+def do_submit(actor: Any, application: Application, now: datetime.datetime | None = None) -> Application:
+    """Submit a recommended application to the ministry. After the deadline it is refused, and the
+    refusal and its moment are recorded (the call is a fact, not an error to hide)."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for_province(actor, application)
+        deadline = locked.call.deadline
+        if moment > deadline:
+            local = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M:%S")
+            message = _("逾期不予受理：截止时间为北京时间 %(deadline)s，报送时间为 %(at)s。") % {
+                "deadline": local,
+                "at": timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            _transition(
+                locked, actor, ApplicationStatus.REFUSED, ApplicationEvent.Kind.REFUSED_LATE, message,
+                submitted_at=moment,
+            )  # fmt: skip
+        else:
+            _transition(
+                locked, actor, ApplicationStatus.SUBMITTED, ApplicationEvent.Kind.SUBMITTED, submitted_at=moment
+            )
+    return locked

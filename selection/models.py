@@ -1,0 +1,138 @@
+"""Calls for applications (notice 767 and its successors) and the applications to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
+from core.models import ChangeLoggedModel
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("受理中")
+    CLOSED = "closed", _("已截止")
+
+
+class Call(ChangeLoggedModel):
+    """A call (批次): its document, its deadline in Beijing time and the parameters of its rules."""
+
+    title = models.CharField(_("名称"), max_length=128)
+    document_no = models.CharField(_("文号"), max_length=64)
+    deadline = models.DateTimeField(_("截止时间"), help_text=_("北京时间；逾期不予受理"))
+    status = models.CharField(_("状态"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    # The rule parameters in force for this call (quotas, thresholds, documents), with references.
+    params = models.JSONField(_("规则参数"), default=dict, blank=True)
+    template = models.ForeignKey(
+        "self", verbose_name=_("沿用批次"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("申报批次")
+        verbose_name_plural = _("申报批次")
+        ordering = ["-deadline"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if action in (VIEW, EXPORT):
+            return Q() if scope.role == Role.MINISTRY else Q(status__in=[CallStatus.OPEN, CallStatus.CLOSED])
+        if scope.role == Role.MINISTRY:
+            return Q()
+        return None
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("编制中")
+    RECOMMENDED = "recommended", _("省级已推荐")
+    SUBMITTED = "submitted", _("已报送商务部")
+    REFUSED = "refused", _("不予受理")
+
+
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ApplicationStatus.DRAFT: frozenset({ApplicationStatus.RECOMMENDED}),
+    ApplicationStatus.RECOMMENDED: frozenset(
+        {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.REFUSED}
+    ),
+    ApplicationStatus.SUBMITTED: frozenset(),
+    ApplicationStatus.REFUSED: frozenset(),
+}
+
+
+class Application(ChangeLoggedModel):
+    """One applicant park in one call, prepared by its operator and recommended by its province."""
+
+    call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="applications")
+    quota_unit = models.ForeignKey(
+        "regions.QuotaUnit", verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="applications"
+    )
+    base = models.ForeignKey(
+        "registry.Base", verbose_name=_("申报园区"), on_delete=models.PROTECT, related_name="applications"
+    )
+    area_m2 = models.DecimalField(
+        _("电子商务办公建筑面积（平方米）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    operating_since = models.DateField(_("投入运营日期"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, editable=False
+    )
+    province_rank = models.PositiveSmallIntegerField(_("省级推荐顺位"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("申报")
+        verbose_name_plural = _("申报")
+        ordering = ["call", "quota_unit__sort_order", "province_rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["call", "base"], name="application_one_per_base_per_call")]
+
+    def __str__(self) -> str:
+        return f"{self.base}（{self.call}）"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if scope.role == Role.MINISTRY:
+            # The ministry sees what provinces have put forward, not their drafts.
+            return ~Q(status=ApplicationStatus.DRAFT) if action in (VIEW, EXPORT) else None
+        if scope.role == Role.PROVINCE and action in (VIEW, EXPORT, CHANGE):
+            return Q(quota_unit_id=scope.quota_unit_id)
+        if scope.role == Role.OPERATOR and action in (VIEW, EXPORT, ADD, CHANGE):
+            return Q(base_id=scope.base_id)
+        return None
+
+
+class ApplicationEvent(models.Model):
+    """The timeline of an application, shown on its page; written by the actions only."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("创建")
+        RECOMMENDED = "recommended", _("省级推荐")
+        WITHDRAWN = "withdrawn", _("退回修改")
+        SUBMITTED = "submitted", _("报送商务部")
+        REFUSED_LATE = "refused_late", _("逾期不予受理")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    time = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("事项"), max_length=16, choices=Kind.choices)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("申报事件")
+        verbose_name_plural = _("申报事件")
+        ordering = ["time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.get_kind_display()}"

@@ -1,0 +1,108 @@
+"""An application from the operator's draft to the province's submission, and the deadline."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+
+from core.errors import ActionError, NotAllowedError
+from core.models import ChangeLog
+from core.testing.world import World
+from selection.actions.applications import do_create_application, do_recommend, do_submit
+from selection.models import Application, ApplicationStatus, Call, CallStatus
+
+pytestmark = pytest.mark.django_db
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+UTC = datetime.UTC
+# 商办电函〔2014〕767号: materials by 2015-02-28; the call stores its deadline as an instant.
+DEADLINE = datetime.datetime(2015, 2, 28, 23, 59, 59, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def call(world: World) -> Call:
+    return Call.objects.create(
+        title="第二批国家电子商务示范基地创建", document_no="商办电函〔2014〕767号", deadline=DEADLINE,
+        status=CallStatus.OPEN,
+    )  # fmt: skip
+
+
+def draft(world: World, call: Call, base: str = "shapingba", operator: str = "operator_sp") -> Application:
+    from accounts.models import Role, User
+
+    user, _ = User.objects.get_or_create(username=operator, defaults={"role": Role.OPERATOR})
+    user.base = world.bases[base]
+    user.save()
+    return do_create_application(
+        user, call, world.bases[base], area_m2=Decimal("25000.00"), operating_since=datetime.date(2013, 5, 1)
+    )
+
+
+def test_operator_drafts_province_recommends_and_submits_with_a_timeline(world: World, call: Call) -> None:
+    app = draft(world, call)
+    assert app.status == ApplicationStatus.DRAFT and app.quota_unit == world.units["50"]
+    province = world.user("prov_cq")
+    do_recommend(province, app, rank=1)
+    # One second before the deadline, in Beijing time, while the server thinks in UTC.
+    just_before = datetime.datetime(2015, 2, 28, 15, 59, 58, tzinfo=UTC)
+    do_submit(province, app, now=just_before)
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.SUBMITTED and app.submitted_at == just_before
+    assert [e.kind for e in app.events.all()] == ["created", "recommended", "submitted"]
+    assert ChangeLog.objects.filter(object_repr=str(app), action="update").count() == 2
+
+
+def test_one_second_after_the_deadline_is_refused_and_recorded(world: World, call: Call) -> None:
+    app = draft(world, call)
+    province = world.user("prov_cq")
+    do_recommend(province, app, rank=1)
+    late = datetime.datetime(2015, 2, 28, 16, 0, 0, tzinfo=UTC)  # 2015-03-01 00:00:00 in Beijing
+    do_submit(province, app, now=late)
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.REFUSED and app.submitted_at == late
+    event = app.events.last()
+    assert event is not None and event.kind == "refused_late"
+    assert "逾期不予受理" in event.message and "2015-02-28 23:59:59" in event.message
+    assert "2015-03-01 00:00:00" in event.message
+    with pytest.raises(ActionError):
+        do_submit(province, app, now=late)  # refused is final
+
+
+def test_only_the_own_province_recommends_and_ranks_are_unique(world: World, call: Call) -> None:
+    app = draft(world, call)
+    with pytest.raises(NotAllowedError):
+        do_recommend(world.user("prov_js"), app, rank=1)
+    with pytest.raises(NotAllowedError):
+        do_recommend(world.user("operator_rc"), app, rank=1)
+    other = draft(world, call, base="rongchang", operator="operator_rc")
+    do_recommend(world.user("prov_cq"), app, rank=1)
+    with pytest.raises(ActionError) as err:
+        do_recommend(world.user("prov_cq"), other, rank=1)
+    assert err.value.code == "rank_taken"
+
+
+def test_an_operator_applies_only_for_its_own_base_and_only_while_the_call_is_open(world: World, call: Call) -> None:
+    with pytest.raises(NotAllowedError):
+        do_create_application(
+            world.user("operator_rc"), call, world.bases["xuzhou"],
+            area_m2=Decimal("30000"), operating_since=datetime.date(2013, 1, 1),
+        )  # fmt: skip
+    call.status = CallStatus.CLOSED
+    call.save()
+    with pytest.raises(ActionError) as err:
+        draft(world, call)
+    assert err.value.code == "call_not_open"
+
+
+def test_scoping_of_applications(world: World, call: Call) -> None:
+    app = draft(world, call)
+    ministry = world.user("ministry")
+    assert not Application.objects.restrict(ministry).exists()  # drafts stay with the province
+    do_recommend(world.user("prov_cq"), app, rank=1)
+    assert Application.objects.restrict(ministry).count() == 1
+    assert Application.objects.restrict(world.user("prov_cq")).count() == 1
+    assert not Application.objects.restrict(world.user("prov_js")).exists()
+    assert not Application.objects.restrict(world.user("expert")).exists()
