@@ -34,6 +34,10 @@ def menu_for(user: Any, path: str) -> list[NavItem]:
 
     if any(may_import(user, kind) for kind in KINDS):
         entries.append((_("数据导入"), reverse("imports:index")))
+    from selection.models import Call
+
+    if can(user, Call, VIEW):
+        entries.append((_("申报"), reverse("selection:call_list")))
     entries.append((_("行政区划"), reverse("regions:region_list")))
     entries.append((_("申报单位"), reverse("regions:quotaunit_list")))
     entries.append((_("示范城市"), reverse("regions:democity_list")))

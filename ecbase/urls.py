@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("regions.urls")),
     path("", include("registry.urls")),
     path("imports/", include("registry.imports.urls")),
+    path("selection/", include("selection.urls")),
 ]

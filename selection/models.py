@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -25,7 +26,9 @@ class Call(ChangeLoggedModel):
     title = models.CharField(_("名称"), max_length=128)
     document_no = models.CharField(_("文号"), max_length=64)
     deadline = models.DateTimeField(_("截止时间"), help_text=_("北京时间；逾期不予受理"))
-    status = models.CharField(_("状态"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT, editable=False
+    )
     # The rule parameters in force for this call (quotas, thresholds, documents), with references.
     params = models.JSONField(_("规则参数"), default=dict, blank=True)
     template = models.ForeignKey(
@@ -41,6 +44,9 @@ class Call(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("selection:call_detail", args=[self.pk])
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:
@@ -98,6 +104,9 @@ class Application(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.base}（{self.call}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selection:application_detail", args=[self.pk])
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:

@@ -1,0 +1,49 @@
+"""The ministry opens and closes calls."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from core.audit import save_logged
+from core.errors import ActionError, NotAllowedError
+from selection.models import Call, CallStatus
+
+CALL_TRANSITIONS = {
+    CallStatus.DRAFT: frozenset({CallStatus.OPEN}),
+    CallStatus.OPEN: frozenset({CallStatus.CLOSED}),
+    CallStatus.CLOSED: frozenset(),
+}
+
+
+def do_open_call(
+    actor: Any, *, title: str, document_no: str, deadline: datetime.datetime, template: Call | None = None
+) -> Call:
+    """Open a call; a call used as template lends its rule parameters (quotas, thresholds)."""
+    if getattr(actor, "role", None) != Role.MINISTRY:
+        raise NotAllowedError(_("只有商务部可以发布申报批次。"))
+    call = Call(
+        title=title,
+        document_no=document_no,
+        deadline=deadline,
+        status=CallStatus.OPEN,
+        template=template,
+        params=dict(template.params) if template is not None else {},
+    )
+    with transaction.atomic():
+        save_logged(call, actor=actor)
+    return call
+
+
+def do_close_call(actor: Any, call: Call) -> Call:
+    if getattr(actor, "role", None) != Role.MINISTRY:
+        raise NotAllowedError(_("只有商务部可以截止申报批次。"))
+    if CallStatus.CLOSED not in CALL_TRANSITIONS[CallStatus(call.status)]:
+        raise ActionError("invalid_transition", _("该批次当前不能截止。"))
+    call.status = CallStatus.CLOSED
+    save_logged(call, actor=actor, update_fields=["status"], clean=False)
+    return call

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from selection import views
+
+app_name = "selection"
+
+urlpatterns = [
+    path("calls/", views.CallListView.as_view(), name="call_list"),
+    path("calls/add/", views.CallCreateView.as_view(), name="call_add"),
+    path("calls/<int:pk>/", views.CallDetailView.as_view(), name="call_detail"),
+    path("calls/<int:pk>/apply/", views.ApplicationCreateView.as_view(), name="application_add"),
+    path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),
+    path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(), name="application_submit"),
+]

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from accounts.models import Role
+from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
+from core.errors import ActionError, NotAllowedError
+from core.views import Column, ScopedListView
+from selection.actions.applications import do_create_application, do_recommend, do_submit
+from selection.actions.calls import do_open_call
+from selection.forms import ApplicationForm, CallForm, RankForm
+from selection.models import Application, Call, CallStatus
+
+
+def run_action(request: HttpRequest, fn: Any, *args: Any, success: str, **kwargs: Any) -> Any:
+    """Call an action; refusals become a message (or 403), success a message."""
+    try:
+        result = fn(request.user, *args, **kwargs)
+    except NotAllowedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+class CallListView(ScopedListView):
+    model = Call
+    title = gettext_lazy("申报批次")
+    template_name = "selection/call_list.html"
+    export_basename = "calls"
+    columns = (
+        Column("title", gettext_lazy("名称"), link=True),
+        Column("document_no", gettext_lazy("文号")),
+        Column("deadline", gettext_lazy("截止时间"), accessor=lambda c: timezone.localtime(c.deadline)),
+        Column("status", gettext_lazy("状态")),
+    )
+
+
+class CallCreateView(LoginRequiredMixin, View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and getattr(request.user, "role", None) != Role.MINISTRY:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "registry/edit_form.html", {"form": CallForm(), "title": _("发布申报批次")})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CallForm(request.POST)
+        if form.is_valid():
+            call = run_action(request, do_open_call, success=_("申报批次已发布。"), **form.cleaned_data)
+            if call is not None:
+                return redirect("selection:call_detail", pk=call.pk)
+        return render(request, "registry/edit_form.html", {"form": form, "title": _("发布申报批次")})
+
+
+class CallDetailView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        call = access(Call.objects.all(), request.user, pk, VIEW)
+        user: Any = request.user
+        applications = (
+            restrict(Application.objects.filter(call=call), user, VIEW)
+            .select_related("base", "quota_unit")
+            .order_by("quota_unit__sort_order", "province_rank", "id")
+        )
+        own_application = None
+        if user.role == Role.OPERATOR:
+            own_application = Application.objects.filter(call=call, base_id=user.base_id).first()
+        context = {
+            "object": call,
+            "title": str(call),
+            "applications": applications,
+            "is_open": call.status == CallStatus.OPEN,
+            "can_apply": user.role == Role.OPERATOR and own_application is None and call.status == CallStatus.OPEN,
+            "application_form": ApplicationForm(),
+            "is_province": user.role == Role.PROVINCE,
+        }
+        return render(request, "selection/call_detail.html", context)
+
+
+class ApplicationCreateView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        call = access(Call.objects.all(), request.user, pk, VIEW)
+        user: Any = request.user
+        if not can(user, Application, ADD) or user.base is None:
+            raise PermissionDenied
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            app = run_action(
+                request, do_create_application, call, user.base, success=_("申报已创建。"), **form.cleaned_data
+            )
+            if app is not None:
+                return redirect("selection:application_detail", pk=app.pk)
+        else:
+            messages.error(request, _("请检查申报填写内容。"))
+        return redirect("selection:call_detail", pk=call.pk)
+
+
+class ApplicationDetailView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = access(Application.objects.select_related("call", "base", "quota_unit"), request.user, pk, VIEW)
+        can_change = restrict(Application.objects.filter(pk=app.pk), request.user, CHANGE).exists()
+        context = {
+            "object": app,
+            "title": str(app),
+            "events": app.events.select_related("actor"),
+            "province_actions": can_change and getattr(request.user, "role", None) == Role.PROVINCE,
+            "rank_form": RankForm(initial={"rank": app.province_rank or 1}),
+        }
+        return render(request, "selection/application_detail.html", context)
+
+
+class ApplicationRecommendView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = access(Application.objects.all(), request.user, pk, VIEW)
+        form = RankForm(request.POST)
+        if form.is_valid():
+            run_action(request, do_recommend, app, form.cleaned_data["rank"], success=_("已推荐。"))
+        return redirect("selection:application_detail", pk=app.pk)
+
+
+class ApplicationSubmitView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = access(Application.objects.all(), request.user, pk, VIEW)
+        run_action(request, do_submit, app, success=_("已处理报送。"))
+        return redirect("selection:application_detail", pk=app.pk)
