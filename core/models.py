@@ -173,3 +173,84 @@ class Job(TimeStampedModel):
     @property
     def percent(self) -> int:
         return int(100 * self.progress / self.total) if self.total else 0
+
+
+def _reference_scope_q(scope: Any, action: str) -> Any:
+    """Everyone reads the calendar; the ministry and the system administrator maintain it."""
+    from django.db.models import Q
+
+    from accounts.scoping import EXPORT, VIEW
+
+    if action in (VIEW, EXPORT):
+        return Q()
+    if scope.role in ("ministry", "sysadmin"):
+        return Q()
+    return None
+
+
+def _scoped_manager() -> Any:
+    from accounts.scoping import ScopedQuerySet
+
+    return ScopedQuerySet.as_manager()
+
+
+class CalendarYear(ChangeLoggedModel):
+    """A year of the official holiday schedule; working days are counted only in complete years."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    complete = models.BooleanField(_("已完整录入"), default=False, help_text=_("标记后，该年份才可按工作日计算期限。"))
+    source = models.CharField(_("数据来源"), max_length=128, blank=True)
+    document_no = models.CharField(
+        _("发文字号"), max_length=64, null=True, blank=True, help_text=_("例如：国办发明电〔2025〕7号")
+    )
+
+    objects = _scoped_manager()
+
+    class Meta:
+        verbose_name = _("节假日年度安排")
+        verbose_name_plural = _("节假日年度安排")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+    @classmethod
+    def scope_q(cls, scope: Any, action: str) -> Any:
+        return _reference_scope_q(scope, action)
+
+
+class CalendarDay(ChangeLoggedModel):
+    """An official day off (holiday, on any weekday) or an adjusted working weekend day (调休上班).
+
+    Ordinary weekends are not stored.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=32, blank=True)
+    source = models.CharField(_("数据来源"), max_length=128, blank=True)
+
+    objects = _scoped_manager()
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+    @classmethod
+    def scope_q(cls, scope: Any, action: str) -> Any:
+        return _reference_scope_q(scope, action)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.WORKDAY and self.date is not None and self.date.weekday() < 5:
+            message = _("调休上班日应为周六或周日：%(date)s 本来就是工作日。") % {"date": self.date}
+            raise ValidationError({"kind": message})
