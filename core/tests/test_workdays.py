@@ -208,3 +208,20 @@ def test_adjusted_working_day_on_a_weekday_is_refused(world: World) -> None:
         record_year(world.users["ministry"], 2027, holidays={}, workdays={D(2027, 1, 5): "元旦"})
     assert not CalendarYear.objects.filter(year=2027).exists()
     assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+@pytest.mark.django_db
+def test_everyone_reads_the_calendar_only_ministry_and_sysadmin_change_it(world: World) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.scoping import CHANGE, DELETE, EXPORT, VIEW, can
+
+    call_command("load_calendar", "--first", "2025", "--last", "2025", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    total = CalendarDay.objects.count()
+    for key, user in [*world.users.items(), ("public", AnonymousUser())]:
+        assert CalendarDay.objects.restrict(user, VIEW).count() == total, key
+        assert can(user, CalendarYear, EXPORT), key
+        allowed = key in ("ministry", "sysadmin")
+        assert can(user, CalendarDay, CHANGE) is allowed, key
+        assert can(user, CalendarYear, DELETE) is allowed, key
+        assert CalendarDay.objects.restrict(user, CHANGE).count() == (total if allowed else 0), key
