@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("core.api.urls")),
     path("", include("regions.api.urls")),
     path("", include("registry.api.urls")),
+    path("", include("selection.api.urls")),
 ]

@@ -29,4 +29,11 @@ class ScopedPermission(BasePermission):
         model = getattr(getattr(view, "queryset", None), "model", None) or getattr(view, "scoped_model", None)
         if model is None or not hasattr(model, "scope_q"):
             return request.method in ("GET", "HEAD", "OPTIONS")
-        return can(request.user, model, METHOD_ACTION.get(request.method or "GET", VIEW))
+        return can(request.user, model, method_action(request.method, getattr(view, "detail", False)))
+
+
+def method_action(method: str | None, detail: bool) -> str:
+    """The scope action of a request. A POST on one object (a workflow step such as recommend or
+    submit) changes that object; a POST on the collection adds one."""
+    action = METHOD_ACTION.get(method or "GET", VIEW)
+    return CHANGE if action == ADD and detail else action

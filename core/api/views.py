@@ -24,15 +24,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.scoping import CHANGE, DELETE, VIEW, restrict
+from accounts.api.permissions import method_action
+from accounts.scoping import CHANGE, restrict
 from core.api.exceptions import to_api_error
 from core.api.serializers import ChangeLogSerializer
 from core.audit import audit_context, delete_logged, history
 from core.errors import ActionError
 from core.models import ChangeLog
 from core.views import may_see_personal
-
-METHOD_SCOPE = {"GET": VIEW, "HEAD": VIEW, "OPTIONS": VIEW, "PATCH": CHANGE, "PUT": CHANGE, "DELETE": DELETE}
 
 
 class AuditedAPIMixin:
@@ -72,7 +71,7 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
         return declared.all()
 
     def scope_action(self) -> str:
-        return METHOD_SCOPE.get(self.request.method or "GET", VIEW)
+        return method_action(self.request.method, bool(getattr(self, "detail", False)))
 
     def get_queryset(self) -> models.QuerySet[Any]:
         qs = self.declared_queryset()
