@@ -34,6 +34,7 @@ setup: $(VENV)/.installed frontend
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_calendar
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_accounts
 	@echo "本地演示：已关闭动态口令（ECBASE_REQUIRE_SECOND_FACTOR=0）；生产环境默认开启。"
