@@ -1,0 +1,319 @@
+"""The computed conditions of notice 767, over a whole batch of applications at once (Polars/NumPy).
+
+Input: a Polars DataFrame with one row per application and the columns in `INPUT_COLUMNS`.
+Output (`evaluate`): one row per application with, for every condition in `CONDITIONS`,
+`<condition>_ok` (bool), `<condition>_code` (machine code, "ok" when passed) and
+`<condition>_message` (Chinese, with the numbers in it), plus `eligible` (all passed).
+
+Decisions are vectorised; only the thousands-separated area text is formatted row by row.
+Legal numbers (民法典 第1259条): "运营1年以上" includes the anniversary itself; "大于2万平方米"
+excludes exactly 20,000 m². Areas are compared as Decimal, never float. Pure: no Django, no ORM.
+The messages are the engine's explanation of its result (its trace); the Django layer may render
+its own gettext text from the machine code and the numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import polars as pl
+
+from selection.rules.params import LabelledItem, Params
+
+INPUT_COLUMNS = (
+    "application_id",
+    "quota_unit",
+    "quota_kind",
+    "operating_since",
+    "submitted_at",
+    "area_m2",
+    "operator_credit_code",
+    "covered_by_existing_base",
+    "documents",
+)
+
+# condition key -> section of the notice it computes
+CONDITIONS = {
+    "operating_years": "一（一）",
+    "office_area": "一（二）",
+    "operator_credit_code": "一（一） 明确的经营管理主体",
+    "documents": "一（五）、附件 四",
+    "not_covered": "一 末段",
+    "deadline": "二",
+}
+
+# GB 32100-2015 alphabet (no I, O, S, V, Z), weights 3^i mod 31, registration authorities.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+USCC_AUTHORITIES = "123456789ANY"
+_USCC_LOOKUP = np.full(256, -1, dtype=np.int64)
+for _i, _c in enumerate(USCC_ALPHABET):
+    _USCC_LOOKUP[ord(_c)] = _i
+
+AREA_DTYPE = pl.Decimal(38, 6)
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    condition: str
+    ok: bool
+    code: str
+    message: str
+
+
+def expert_checklist(params: Params) -> tuple[LabelledItem, ...]:
+    """Conditions 一（一）–（五） that experts judge (not computed), as keys and Chinese labels."""
+    return params.expert_checklist
+
+
+def check_deadline(submitted_at: datetime.datetime, deadline: datetime.datetime) -> bool:
+    """True when in time: submitted at or before `deadline`, the last moment still accepted.
+
+    Both must be timezone-aware (a naive datetime is refused: its zone would be the server's
+    guess). Aware datetimes compare as instants, so the server's clock zone does not matter.
+    """
+    if submitted_at.tzinfo is None or deadline.tzinfo is None:
+        raise ValueError("check_deadline needs timezone-aware datetimes")
+    return submitted_at <= deadline
+
+
+def _submission_date(df: pl.DataFrame, tz: str) -> pl.Expr:
+    dtype = df.schema["submitted_at"]
+    if dtype == pl.Date:
+        return pl.col("submitted_at")
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
+            raise ValueError("submitted_at must be timezone-aware (or a date in Asia/Shanghai)")
+        return pl.col("submitted_at").dt.convert_time_zone(tz).dt.date()
+    raise TypeError(f"submitted_at must be a date or an aware datetime, not {dtype}")
+
+
+def _area_column(df: pl.DataFrame) -> pl.Expr:
+    dtype = df.schema["area_m2"]
+    if dtype == pl.String or isinstance(dtype, pl.Decimal):
+        text = pl.col("area_m2").str.strip_chars() if dtype == pl.String else pl.col("area_m2")
+        return text.cast(AREA_DTYPE, strict=False)
+    raise TypeError(f"area_m2 must be Decimal or text, never {dtype} (floats lose exactness)")
+
+
+def uscc_check(codes: pl.Series) -> pl.DataFrame:
+    """GB 32100 check of many codes at once: columns code (normalised), ok, problem, expected_check."""
+    norm = codes.cast(pl.String).fill_null("").str.replace_all(r"\s", "").str.to_uppercase()
+    values = norm.to_list()
+    n = len(values)
+    problem = np.full(n, "", dtype=object)
+    expected = np.full(n, "", dtype=object)
+    shaped = norm.str.contains(r"^[0-9A-Z]{18}$").to_numpy()
+    lengths = norm.str.len_chars().to_numpy()
+    problem[(lengths == 0)] = "empty"
+    problem[(lengths != 18) & (lengths != 0)] = "length"
+    problem[(lengths == 18) & ~shaped] = "alphabet"
+    idx = np.flatnonzero(shaped)
+    if idx.size:
+        raw = np.frombuffer("".join(values[i] for i in idx).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        vals = _USCC_LOOKUP[raw]
+        bad_alpha = (vals < 0).any(axis=1)
+        first = np.array([values[i][0] for i in idx])
+        bad_auth = ~np.isin(first, list(USCC_AUTHORITIES))
+        check = (31 - (np.where(vals[:, :17] < 0, 0, vals[:, :17]) * USCC_WEIGHTS).sum(axis=1) % 31) % 31
+        bad_check = vals[:, 17] != check
+        sub = np.full(idx.size, "", dtype=object)
+        sub[bad_check] = "check"
+        sub[bad_auth] = "authority"
+        sub[bad_alpha] = "alphabet"
+        problem[idx] = sub
+        expected[idx] = np.array(list(USCC_ALPHABET), dtype=object)[check]
+    return pl.DataFrame(
+        {
+            "code": values,
+            "ok": problem == "",
+            "problem": [p or None for p in problem],
+            "expected_check": [e or None for e in expected],
+        },
+        schema={"code": pl.String, "ok": pl.Boolean, "problem": pl.String, "expected_check": pl.String},
+    )
+
+
+def _fmt_area(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    value = value.normalize()
+    places = max(2, -int(value.as_tuple().exponent))
+    return f"{value:,.{places}f}"
+
+
+_USCC_TEXT = {
+    "empty": "未填写",
+    "length": "长度应为 18 位",
+    "alphabet": "含有不允许的字符（不使用 I、O、S、V、Z）",
+    "authority": "登记管理部门代码无效",
+}
+
+
+def evaluate(
+    apps: pl.DataFrame,
+    params: Params,
+    *,
+    on: datetime.date,
+    deadline: datetime.datetime | None = None,
+) -> pl.DataFrame:
+    """Compute every condition for every application. `on` picks the parameter values in force
+    (the call's date); `deadline` is the call's last accepted moment (default: the notice's own)."""
+    missing = [c for c in INPUT_COLUMNS if c not in apps.columns]
+    if missing:
+        raise ValueError(f"missing input columns: {', '.join(missing)}")
+    tz = params.timezone
+    years = int(params.value("min_operating_years", on))
+    min_area = Decimal(str(params.value("min_office_area_m2", on)))
+    required: list[str] = list(params.value("required_documents", on))
+    labels = {k: params.document_kinds[k].label for k in required}
+    deadline = deadline or params.deadline_last_moment(on)
+    if deadline.tzinfo is None:
+        raise ValueError("deadline must be timezone-aware")
+    deadline_local = deadline.astimezone(params.tz)
+    deadline_text = deadline_local.strftime("%Y-%m-%d %H:%M:%S")
+
+    df = apps.with_columns(
+        _submission_date(apps, tz).alias("_sub_date"),
+        _area_column(apps).alias("_area"),
+        pl.col("documents").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    ).with_columns(
+        pl.col("operating_since").dt.offset_by(f"{years}y").alias("_anniversary"),
+        (pl.col("_sub_date") - pl.col("operating_since")).dt.total_days().alias("_days"),
+    )
+
+    # 一（一）运营1年以上: the anniversary itself counts; 2012-02-29 + 1 year = 2013-02-28.
+    op_ok = (pl.col("_sub_date") >= pl.col("_anniversary")).fill_null(False)
+    since = pl.col("operating_since").dt.strftime("%Y-%m-%d")
+    sub = pl.col("_sub_date").dt.strftime("%Y-%m-%d")
+    op = [
+        op_ok.alias("operating_years_ok"),
+        pl.when(pl.col("operating_since").is_null())
+        .then(pl.lit("operating_since_missing"))
+        .when(op_ok)
+        .then(pl.lit("ok"))
+        .otherwise(pl.lit("operating_years_short"))
+        .alias("operating_years_code"),
+        pl.when(pl.col("operating_since").is_null())
+        .then(pl.lit("未填写正式投入运营日期"))
+        .when(op_ok)
+        .then(pl.format(f"运营满 {years} 年：{{}} 投入运营，至提交日 {{}} 为 {{}} 天", since, sub, pl.col("_days")))
+        .otherwise(
+            pl.format(f"运营时间不足 {years} 年：{{}} 投入运营，至提交日 {{}} 为 {{}} 天", since, sub, pl.col("_days"))
+        )
+        .alias("operating_years_message"),
+    ]
+
+    # 一（二）大于2万平方米: exactly 20,000 fails.
+    area_ok = (pl.col("_area") > pl.lit(min_area, dtype=AREA_DTYPE)).fill_null(False)
+    area = [
+        area_ok.alias("office_area_ok"),
+        pl.when(pl.col("_area").is_null())
+        .then(pl.lit("office_area_invalid"))
+        .when(area_ok)
+        .then(pl.lit("ok"))
+        .otherwise(pl.lit("office_area_not_above_minimum"))
+        .alias("office_area_code"),
+    ]
+
+    # 一（五）、附件 四: every required document kind present.
+    missing_docs = pl.concat_list(
+        [pl.when(~pl.col("documents").list.contains(k)).then(pl.lit(labels[k])) for k in required]
+    ).list.drop_nulls()
+    docs_ok = missing_docs.list.len() == 0
+    docs = [
+        docs_ok.alias("documents_ok"),
+        pl.when(docs_ok).then(pl.lit("ok")).otherwise(pl.lit("documents_missing")).alias("documents_code"),
+        pl.when(docs_ok)
+        .then(pl.lit("材料齐全"))
+        .otherwise(pl.lit("缺少材料：") + missing_docs.list.join("、"))
+        .alias("documents_message"),
+    ]
+
+    # 一 末段: regions already covered by a national base do not apply again (fail-closed when unknown).
+    covered = pl.col("covered_by_existing_base")
+    cov = [
+        (covered == pl.lit(False)).fill_null(False).alias("not_covered_ok"),
+        pl.when(covered.is_null())
+        .then(pl.lit("coverage_unknown"))
+        .when(covered)
+        .then(pl.lit("covered_by_existing_base"))
+        .otherwise(pl.lit("ok"))
+        .alias("not_covered_code"),
+        pl.when(covered.is_null())
+        .then(pl.lit("未核实是否为现有国家级电子商务示范基地涵盖的区域"))
+        .when(covered)
+        .then(pl.lit("申报区域已为现有国家级电子商务示范基地涵盖，不再参与申报"))
+        .otherwise(pl.lit("申报区域未为现有国家级电子商务示范基地涵盖"))
+        .alias("not_covered_message"),
+    ]
+
+    # 二 逾期不予受理: instants compared; a date-only submission counts as its Beijing day.
+    if df.schema["submitted_at"] == pl.Date:
+        late_ok = pl.col("submitted_at") <= pl.lit(deadline_local.date())
+        sub_text = pl.col("submitted_at").dt.strftime("%Y-%m-%d")
+    else:
+        late_ok = pl.col("submitted_at").dt.convert_time_zone(tz) <= pl.lit(deadline_local)
+        sub_text = pl.col("submitted_at").dt.convert_time_zone(tz).dt.strftime("%Y-%m-%d %H:%M:%S")
+    late_ok = late_ok.fill_null(False)
+    dl = [
+        late_ok.alias("deadline_ok"),
+        pl.when(late_ok).then(pl.lit("ok")).otherwise(pl.lit("late")).alias("deadline_code"),
+        pl.when(late_ok)
+        .then(pl.format(f"按期报送：截止时间为北京时间 {deadline_text}，报送时间为北京时间 {{}}", sub_text))
+        .otherwise(pl.format(f"逾期不予受理：截止时间为北京时间 {deadline_text}，报送时间为北京时间 {{}}", sub_text))
+        .alias("deadline_message"),
+    ]
+
+    out = df.with_columns(*op, *area, *docs, *cov, *dl)
+
+    # GB 32100 check of the operator's credit code (NumPy over the batch).
+    uscc = uscc_check(out["operator_credit_code"])
+    uscc_msg = [
+        f"运营主体统一社会信用代码 {c} 校验通过"
+        if ok
+        else (
+            f"运营主体统一社会信用代码无效：{c or '（空）'}，校验码应为 {exp}"
+            if prob == "check"
+            else f"运营主体统一社会信用代码无效：{c or '（空）'}，{_USCC_TEXT[prob]}"
+        )
+        for c, ok, prob, exp in uscc.iter_rows()
+    ]
+    shown = f"{min_area:,}"
+    area_msg = [
+        "电子商务办公建筑面积无效或未填写"
+        if a is None
+        else (
+            f"电子商务办公建筑面积 {_fmt_area(a)} 平方米，大于 {shown} 平方米"
+            if ok
+            else f"电子商务办公建筑面积须大于 {shown} 平方米，申报为 {_fmt_area(a)} 平方米"
+        )
+        for a, ok in zip(out["_area"].to_list(), out["office_area_ok"].to_list(), strict=True)
+    ]
+    out = out.with_columns(
+        pl.Series("office_area_message", area_msg, dtype=pl.String),
+        uscc["ok"].alias("operator_credit_code_ok"),
+        pl.Series(
+            "operator_credit_code_code",
+            ["ok" if p is None else f"credit_code_{p}" for p in uscc["problem"].to_list()],
+            dtype=pl.String,
+        ),
+        pl.Series("operator_credit_code_message", uscc_msg, dtype=pl.String),
+    )
+    result_cols = [f"{c}_{part}" for c in CONDITIONS for part in ("ok", "code", "message")]
+    return out.select(
+        "application_id",
+        "quota_unit",
+        *result_cols,
+        pl.all_horizontal([f"{c}_ok" for c in CONDITIONS]).alias("eligible"),
+    )
+
+
+def results(row: dict[str, object]) -> list[ConditionResult]:
+    """One evaluated row (from `evaluate(...).iter_rows(named=True)`) as a list of results."""
+    return [
+        ConditionResult(c, bool(row[f"{c}_ok"]), str(row[f"{c}_code"]), str(row[f"{c}_message"])) for c in CONDITIONS
+    ]
