@@ -93,6 +93,9 @@ class Application(ChangeLoggedModel):
     )
     province_rank = models.PositiveSmallIntegerField(_("省级推荐顺位"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True, editable=False)
+    # The computed conditions of the call's rules, as last checked: [{condition, ok, code, message}].
+    conditions = models.JSONField(_("条件核验结果"), default=list, blank=True, editable=False)
+    conditions_checked_at = models.DateTimeField(_("核验时间"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -120,6 +123,30 @@ class Application(ChangeLoggedModel):
         return None
 
 
+class ApplicationDocument(ChangeLoggedModel):
+    """A required document attached to an application (附件 四 of notice 767)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("材料类别"), max_length=48)
+    file = models.FileField(_("文件"), upload_to="selection/documents/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("申报材料")
+        verbose_name_plural = _("申报材料")
+        ordering = ["application", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        inner = Application.scope_q(scope, CHANGE if action == ADD else action)
+        return None if inner is None else Q(application__in=Application.objects.filter(inner))
+
+
 class ApplicationEvent(models.Model):
     """The timeline of an application, shown on its page; written by the actions only."""
 
@@ -129,6 +156,8 @@ class ApplicationEvent(models.Model):
         WITHDRAWN = "withdrawn", _("退回修改")
         SUBMITTED = "submitted", _("报送商务部")
         REFUSED_LATE = "refused_late", _("逾期不予受理")
+        DOCUMENT = "document", _("上传材料")
+        CHECKED = "checked", _("条件核验")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     time = models.DateTimeField(_("时间"))

@@ -11,5 +11,7 @@ urlpatterns = [
     path("calls/<int:pk>/apply/", views.ApplicationCreateView.as_view(), name="application_add"),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
     path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),
+    path("applications/<int:pk>/documents/", views.ApplicationDocumentView.as_view(), name="application_document"),
+    path("applications/<int:pk>/check/", views.ApplicationCheckView.as_view(), name="application_check"),
     path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(), name="application_submit"),
 ]

@@ -16,10 +16,17 @@ from accounts.models import Role
 from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.errors import ActionError, NotAllowedError
 from core.views import Column, ScopedListView
-from selection.actions.applications import do_create_application, do_recommend, do_submit
+from selection.actions.applications import (
+    do_attach_document,
+    do_check_conditions,
+    do_create_application,
+    do_recommend,
+    do_submit,
+)
 from selection.actions.calls import do_open_call
+from selection.checks import params_for
 from selection.forms import ApplicationForm, CallForm, RankForm
-from selection.models import Application, Call, CallStatus
+from selection.models import Application, ApplicationStatus, Call, CallStatus
 
 
 def run_action(request: HttpRequest, fn: Any, *args: Any, success: str, **kwargs: Any) -> Any:
@@ -118,6 +125,10 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "events": app.events.select_related("actor"),
             "province_actions": can_change and getattr(request.user, "role", None) == Role.PROVINCE,
             "rank_form": RankForm(initial={"rank": app.province_rank or 1}),
+            "can_change": can_change,
+            "can_upload": can_change and app.status == ApplicationStatus.DRAFT,
+            "document_kinds": [(k, item.label) for k, item in params_for(app).document_kinds.items()],
+            "documents": app.documents.all(),
         }
         return render(request, "selection/application_detail.html", context)
 
@@ -135,4 +146,23 @@ class ApplicationSubmitView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         app = access(Application.objects.all(), request.user, pk, VIEW)
         run_action(request, do_submit, app, success=_("已处理报送。"))
+        return redirect("selection:application_detail", pk=app.pk)
+
+
+class ApplicationDocumentView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = access(Application.objects.all(), request.user, pk, VIEW)
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            messages.error(request, _("请选择要上传的文件。"))
+        else:
+            kind = request.POST.get("kind", "")
+            run_action(request, do_attach_document, app, kind, uploaded, success=_("材料已上传。"))
+        return redirect("selection:application_detail", pk=app.pk)
+
+
+class ApplicationCheckView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = access(Application.objects.all(), request.user, pk, VIEW)
+        run_action(request, do_check_conditions, app, success=_("已完成条件核验。"))
         return redirect("selection:application_detail", pk=app.pk)

@@ -20,6 +20,7 @@ from registry.models import Base
 from selection.models import (
     APPLICATION_TRANSITIONS,
     Application,
+    ApplicationDocument,
     ApplicationEvent,
     ApplicationStatus,
     Call,
@@ -116,3 +117,53 @@ def do_submit(actor: Any, application: Application, now: datetime.datetime | Non
                 locked, actor, ApplicationStatus.SUBMITTED, ApplicationEvent.Kind.SUBMITTED, submitted_at=moment
             )
     return locked
+
+
+def do_check_conditions(actor: Any, application: Application, at: datetime.datetime | None = None) -> list[Any]:
+    """Run the computed conditions of the call on the application and keep the result on it."""
+    from selection.checks import check
+
+    with transaction.atomic():
+        locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
+        if locked is None:
+            raise NotAllowedError(_("您无权核验该申报。"))
+        found = check([locked], at)[locked.pk]
+        before = {"conditions": locked.conditions}
+        locked.conditions = found
+        locked.conditions_checked_at = timezone.now()
+        locked.save(update_fields=["conditions", "conditions_checked_at", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, {"conditions": found}, actor=actor)
+        failed = [c for c in found if not c["ok"]]
+        summary = (
+            _("全部计算条件符合。")
+            if not failed
+            else _("不符合：%(items)s") % {"items": "；".join(c["message"] for c in failed)}
+        )
+        _event(locked, actor, ApplicationEvent.Kind.CHECKED, summary)
+    application.refresh_from_db()
+    return found
+
+
+def do_attach_document(actor: Any, application: Application, kind: str, uploaded: Any) -> ApplicationDocument:
+    from django.conf import settings
+
+    from selection.checks import params_for
+
+    kinds = params_for(application).document_kinds
+    if kind not in kinds:
+        raise ActionError("unknown_kind", _("未知的材料类别。"), field="kind")
+    if uploaded.size > settings.ECBASE_MAX_UPLOAD_BYTES:
+        raise ActionError("too_large", _("文件过大，单个文件不得超过 %(mb)s MB。") % {
+            "mb": settings.ECBASE_MAX_UPLOAD_BYTES // (1024 * 1024)}, field="file")  # fmt: skip
+    with transaction.atomic():
+        locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
+        if locked is None:
+            raise NotAllowedError(_("您无权为该申报上传材料。"))
+        if locked.status != ApplicationStatus.DRAFT:
+            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改材料。"))
+        document = ApplicationDocument(
+            application=locked, kind=kind, file=uploaded, original_name=str(uploaded.name)[:255]
+        )
+        save_logged(document, actor=actor)
+        _event(locked, actor, ApplicationEvent.Kind.DOCUMENT, f"{kinds[kind].label}：{document.original_name}")
+    return document

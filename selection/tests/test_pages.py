@@ -44,3 +44,31 @@ def test_only_the_ministry_opens_calls(world: World, login) -> None:
     assert login("prov_js").get("/selection/calls/add/").status_code == 403
     assert login("operator_rc").post("/selection/calls/add/", {"title": "x"}).status_code == 403
     assert not Call.objects.exists()
+
+
+def test_operator_uploads_documents_and_checks_the_conditions_on_the_page(world: World, login, tmp_path) -> None:
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from selection.checks import params_for
+
+    deadline = datetime.datetime(2099, 2, 28, 15, 59, 59, tzinfo=datetime.UTC)
+    call = Call.objects.create(title="第九批", document_no="商办电函〔2098〕1号", deadline=deadline, status="open")
+    operator = login("operator_rc")
+    operator.post(f"/selection/calls/{call.pk}/apply/", {"area_m2": "20000.00", "operating_since": "2013-05-01"})
+    app = Application.objects.get()
+    with override_settings(MEDIA_ROOT=str(tmp_path)):
+        for kind in params_for(app).document_kinds:
+            operator.post(
+                f"/selection/applications/{app.pk}/documents/",
+                {"kind": kind, "file": SimpleUploadedFile(f"{kind}.pdf", b"%PDF-1.4")},
+            )
+    assert app.documents.count() == 7
+    operator.post(f"/selection/applications/{app.pk}/check/")
+    page = operator.get(f"/selection/applications/{app.pk}/").content.decode()
+    assert "不符合" in page and "20,000" in page  # exactly 20,000 m² is not 大于 20,000
+    app.refresh_from_db()
+    failed = [c["condition"] for c in app.conditions if not c["ok"]]
+    assert failed == ["office_area"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -13,32 +12,9 @@ from core.models import ChangeLog
 from core.testing.world import World
 from selection.actions.applications import do_create_application, do_recommend, do_submit
 from selection.models import Application, ApplicationStatus, Call, CallStatus
+from selection.tests.conftest import draft
 
 pytestmark = pytest.mark.django_db
-
-BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
-UTC = datetime.UTC
-# 商办电函〔2014〕767号: materials by 2015-02-28; the call stores its deadline as an instant.
-DEADLINE = datetime.datetime(2015, 2, 28, 23, 59, 59, tzinfo=BEIJING)
-
-
-@pytest.fixture
-def call(world: World) -> Call:
-    return Call.objects.create(
-        title="第二批国家电子商务示范基地创建", document_no="商办电函〔2014〕767号", deadline=DEADLINE,
-        status=CallStatus.OPEN,
-    )  # fmt: skip
-
-
-def draft(world: World, call: Call, base: str = "shapingba", operator: str = "operator_sp") -> Application:
-    from accounts.models import Role, User
-
-    user, _ = User.objects.get_or_create(username=operator, defaults={"role": Role.OPERATOR})
-    user.base = world.bases[base]
-    user.save()
-    return do_create_application(
-        user, call, world.bases[base], area_m2=Decimal("25000.00"), operating_since=datetime.date(2013, 5, 1)
-    )
 
 
 def test_operator_drafts_province_recommends_and_submits_with_a_timeline(world: World, call: Call) -> None:
@@ -47,7 +23,7 @@ def test_operator_drafts_province_recommends_and_submits_with_a_timeline(world: 
     province = world.user("prov_cq")
     do_recommend(province, app, rank=1)
     # One second before the deadline, in Beijing time, while the server thinks in UTC.
-    just_before = datetime.datetime(2015, 2, 28, 15, 59, 58, tzinfo=UTC)
+    just_before = datetime.datetime(2015, 2, 28, 15, 59, 58, tzinfo=datetime.UTC)
     do_submit(province, app, now=just_before)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED and app.submitted_at == just_before
@@ -59,7 +35,7 @@ def test_one_second_after_the_deadline_is_refused_and_recorded(world: World, cal
     app = draft(world, call)
     province = world.user("prov_cq")
     do_recommend(province, app, rank=1)
-    late = datetime.datetime(2015, 2, 28, 16, 0, 0, tzinfo=UTC)  # 2015-03-01 00:00:00 in Beijing
+    late = datetime.datetime(2015, 2, 28, 16, 0, 0, tzinfo=datetime.UTC)  # 2015-03-01 00:00:00 in Beijing
     do_submit(province, app, now=late)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.REFUSED and app.submitted_at == late

@@ -1,0 +1,81 @@
+"""Adapter between the applications in the database and the pure rules engine of notice 767."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+from django.utils import timezone
+
+from registry.models import PUBLIC_STATUSES, Base
+from selection.models import Application
+from selection.rules.conditions import evaluate, results
+from selection.rules.params import Params, load_params
+
+
+def params_for(application: Application) -> Params:
+    """The call's parameters; every call so far runs on notice 767's file."""
+    return load_params()
+
+
+def _coverage() -> dict[int, set[int]]:
+    """region id -> ids of the bases (designated, warned or rectifying) that cover it."""
+    covering: dict[int, set[int]] = defaultdict(set)
+    bases = Base.objects.filter(status__in=PUBLIC_STATUSES).prefetch_related("covered_regions")
+    for base in bases:
+        covering[base.region_id].add(base.pk)
+        for region in base.covered_regions.all():
+            covering[region.pk].add(base.pk)
+    return covering
+
+
+def frame(applications: Sequence[Application], at: datetime.datetime) -> pl.DataFrame:
+    covering = _coverage()
+    rows: list[dict[str, Any]] = []
+    for app in applications:
+        others = covering.get(app.base.region_id, set()) - {app.base_id}
+        rows.append(
+            {
+                "application_id": app.pk,
+                "quota_unit": app.quota_unit.code,
+                "quota_kind": app.quota_unit.kind,
+                "operating_since": app.operating_since,
+                "submitted_at": app.submitted_at or at,
+                "area_m2": str(app.area_m2),
+                "operator_credit_code": app.base.operator_credit_code,
+                "covered_by_existing_base": bool(others),
+                "documents": sorted({d.kind for d in app.documents.all()}),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "application_id": pl.Int64,
+            "quota_unit": pl.String,
+            "quota_kind": pl.String,
+            "operating_since": pl.Date,
+            "submitted_at": pl.Datetime(time_zone="UTC"),
+            "area_m2": pl.String,
+            "operator_credit_code": pl.String,
+            "covered_by_existing_base": pl.Boolean,
+            "documents": pl.List(pl.String),
+        },
+    )
+
+
+def check(applications: Sequence[Application], at: datetime.datetime | None = None) -> dict[int, list[dict[str, Any]]]:
+    """The computed conditions for each application, as stored on it and shown on its page."""
+    if not applications:
+        return {}
+    moment = at or timezone.now()
+    call = applications[0].call
+    params = params_for(applications[0])
+    evaluated = evaluate(frame(applications, moment), params, on=call.deadline.date(), deadline=call.deadline)
+    return {
+        int(row["application_id"]): [dataclasses.asdict(r) for r in results(row)]
+        for row in evaluated.iter_rows(named=True)
+    }
