@@ -79,3 +79,41 @@ def check(applications: Sequence[Application], at: datetime.datetime | None = No
         int(row["application_id"]): [dataclasses.asdict(r) for r in results(row)]
         for row in evaluated.iter_rows(named=True)
     }
+
+
+def quota_decisions(call: Any, applications: Sequence[Application]) -> dict[int, Any]:
+    """Inside or outside its unit's quota, for every recommended or submitted application.
+
+    The province's ranks decide; gaps in the ranks (1, 3) keep their order. The ministry's consent
+    to the discretionary extra slot (酌情增加) is kept per call in `params["extra_slot_units"]`.
+    """
+    from regions.models import DemoCity
+    from selection.models import ApplicationStatus
+    from selection.rules.quota import UnitRecommendations, allocate
+
+    ranked = [
+        a
+        for a in applications
+        if a.province_rank is not None and a.status in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SUBMITTED)
+    ]
+    if not ranked:
+        return {}
+    by_unit: dict[Any, list[Application]] = defaultdict(list)
+    for app in ranked:
+        by_unit[app.quota_unit].append(app)
+    approved = set(call.params.get("extra_slot_units", []))
+    units = []
+    for unit, apps in by_unit.items():
+        prefix = unit.region.prefix if unit.region is not None else "-"
+        cities = DemoCity.objects.filter(region__code__startswith=prefix, revoked_in__isnull=True).count()
+        order = sorted(apps, key=lambda a: a.province_rank or 0)
+        units.append(
+            UnitRecommendations(
+                quota_unit=unit.code,
+                kind=unit.kind,
+                demo_cities=cities,
+                extra_approved=unit.code in approved,
+                ranked=[(str(a.pk), i) for i, a in enumerate(order, start=1)],
+            )
+        )
+    return {int(d.application_id): d for d in allocate(units, params_for(ranked[0]), call.deadline.date())}

@@ -24,7 +24,7 @@ from selection.actions.applications import (
     do_submit,
 )
 from selection.actions.calls import do_open_call
-from selection.checks import params_for
+from selection.checks import params_for, quota_decisions
 from selection.forms import ApplicationForm, CallForm, RankForm
 from selection.models import Application, ApplicationStatus, Call, CallStatus
 
@@ -85,10 +85,12 @@ class CallDetailView(LoginRequiredMixin, View):
         own_application = None
         if user.role == Role.OPERATOR:
             own_application = Application.objects.filter(call=call, base_id=user.base_id).first()
+        decisions = quota_decisions(call, list(applications.select_related("quota_unit__region")))
+        rows = [(a, decisions.get(a.pk)) for a in applications]
         context = {
             "object": call,
             "title": str(call),
-            "applications": applications,
+            "applications": rows,
             "is_open": call.status == CallStatus.OPEN,
             "can_apply": user.role == Role.OPERATOR and own_application is None and call.status == CallStatus.OPEN,
             "application_form": ApplicationForm(),
