@@ -23,7 +23,7 @@ from selection.actions.applications import (
     do_recommend,
     do_submit,
 )
-from selection.actions.calls import do_open_call
+from selection.actions.calls import do_open_call, do_set_extra_slot
 from selection.checks import params_for, quota_decisions
 from selection.forms import ApplicationForm, CallForm, RankForm
 from selection.models import Application, ApplicationStatus, Call, CallStatus
@@ -95,6 +95,8 @@ class CallDetailView(LoginRequiredMixin, View):
             "can_apply": user.role == Role.OPERATOR and own_application is None and call.status == CallStatus.OPEN,
             "application_form": ApplicationForm(),
             "is_province": user.role == Role.PROVINCE,
+            "is_ministry": user.role == Role.MINISTRY,
+            "extra_slot_units": call.params.get("extra_slot_units", []),
         }
         return render(request, "selection/call_detail.html", context)
 
@@ -168,3 +170,12 @@ class ApplicationCheckView(LoginRequiredMixin, View):
         app = access(Application.objects.all(), request.user, pk, VIEW)
         run_action(request, do_check_conditions, app, success=_("已完成条件核验。"))
         return redirect("selection:application_detail", pk=app.pk)
+
+
+class CallExtraSlotView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        call = access(Call.objects.all(), request.user, pk, VIEW)
+        unit = request.POST.get("quota_unit", "")
+        approved = request.POST.get("approved") == "1"
+        run_action(request, do_set_extra_slot, call, unit, approved, success=_("已记录。"))
+        return redirect("selection:call_detail", pk=call.pk)

@@ -47,3 +47,18 @@ def do_close_call(actor: Any, call: Call) -> Call:
     call.status = CallStatus.CLOSED
     save_logged(call, actor=actor, update_fields=["status"], clean=False)
     return call
+
+
+def do_set_extra_slot(actor: Any, call: Call, quota_unit_code: str, approved: bool) -> Call:
+    """The ministry's consent (酌情增加) to one more applicant of a province with ≥ 3 demonstration
+    cities. Whether the province qualifies is the quota rule's business; this records the consent."""
+    if getattr(actor, "role", None) != Role.MINISTRY:
+        raise NotAllowedError(_("只有商务部可以同意酌情增加名额。"))
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        units = set(locked.params.get("extra_slot_units", []))
+        units = units | {quota_unit_code} if approved else units - {quota_unit_code}
+        locked.params = {**locked.params, "extra_slot_units": sorted(units)}
+        save_logged(locked, actor=actor, update_fields=["params"], clean=False)
+    call.refresh_from_db()
+    return call

@@ -53,10 +53,18 @@ def test_fourth_recommendation_needs_three_demo_cities_and_the_ministrys_consent
     assert not decisions[apps[3].pk].inside
     assert "未经商务部同意" in decisions[apps[3].pk].message
 
-    call.params = {"extra_slot_units": ["32"]}
-    call.save()
+    assert (
+        login("prov_js")
+        .post(f"/selection/calls/{call.pk}/extra-slot/", {"quota_unit": "32", "approved": "1"})
+        .status_code
+        == 403
+    )
+    ministry = login("ministry")
+    ministry.post(f"/selection/calls/{call.pk}/extra-slot/", {"quota_unit": "32", "approved": "1"})
+    call.refresh_from_db()
+    assert call.params["extra_slot_units"] == ["32"]
     assert quota_decisions(call, apps)[apps[3].pk].inside
-    page = login("ministry").get(f"/selection/calls/{call.pk}/").content.decode()
+    page = ministry.get(f"/selection/calls/{call.pk}/").content.decode()
     assert page.count("名额内") == 4 and "超出名额" not in page
 
 
