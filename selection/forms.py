@@ -28,3 +28,15 @@ class ApplicationForm(forms.Form):
 
 class RankForm(forms.Form):
     rank = forms.IntegerField(label=_("推荐顺位"), min_value=1, max_value=99)
+
+
+class WorkPlanForm(forms.ModelForm):
+    class Meta:
+        from selection.models import WorkPlan
+
+        model = WorkPlan
+        fields = (
+            "summary", "local_economy", "local_ecommerce", "basis", "goals_text", "contents", "safeguards",
+            "implementation",
+        )  # fmt: skip
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}

@@ -123,6 +123,53 @@ class Application(ChangeLoggedModel):
         return None
 
 
+SUMMARY_MAX_CHARS = 3500  # 附件 一、摘要：字数不超过 3500 字 (counted without white space)
+
+
+def count_chars(text: str) -> int:
+    """Characters as the notice counts 字数: every character that is not white space."""
+    return sum(1 for c in text or "" if not c.isspace())
+
+
+class WorkPlan(ChangeLoggedModel):
+    """《创建国家电子商务示范基地工作方案》 in the structure of the notice's annex (编制要点)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="work_plan")
+    summary = models.TextField(_("一、摘要"), blank=True)
+    local_economy = models.TextField(_("二（一）当地经济社会发展现状与战略定位"), blank=True)
+    local_ecommerce = models.TextField(_("二（二）当地电子商务发展现状"), blank=True)
+    basis = models.TextField(_("三（一）创建基础"), blank=True)
+    goals_text = models.TextField(_("三（二）创建目标"), blank=True)
+    contents = models.TextField(_("三（三）创建内容"), blank=True)
+    safeguards = models.TextField(_("三（四）保障措施"), blank=True)
+    implementation = models.TextField(_("三（五）实施计划及阶段目标"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("创建工作方案")
+        verbose_name_plural = _("创建工作方案")
+
+    def __str__(self) -> str:
+        return f"{self.application} 工作方案"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        n = count_chars(self.summary)
+        if n > SUMMARY_MAX_CHARS:
+            raise ValidationError(
+                {"summary": _("摘要不超过 %(max)s 字（不计空白），现为 %(n)s 字，超出 %(over)s 字。")
+                 % {"max": SUMMARY_MAX_CHARS, "n": n, "over": n - SUMMARY_MAX_CHARS}}
+            )  # fmt: skip
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        inner = Application.scope_q(scope, CHANGE if action == ADD else action)
+        return None if inner is None else Q(application__in=Application.objects.filter(inner))
+
+
 class ApplicationDocument(ChangeLoggedModel):
     """A required document attached to an application (附件 四 of notice 767)."""
 

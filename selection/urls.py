@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
     path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),
     path("applications/<int:pk>/documents/", views.ApplicationDocumentView.as_view(), name="application_document"),
+    path("applications/<int:pk>/work-plan/", views.WorkPlanView.as_view(), name="work_plan"),
     path("applications/<int:pk>/check/", views.ApplicationCheckView.as_view(), name="application_check"),
     path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(), name="application_submit"),
 ]

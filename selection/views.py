@@ -21,12 +21,21 @@ from selection.actions.applications import (
     do_check_conditions,
     do_create_application,
     do_recommend,
+    do_save_work_plan,
     do_submit,
 )
 from selection.actions.calls import do_open_call, do_set_extra_slot
 from selection.checks import params_for, quota_decisions
-from selection.forms import ApplicationForm, CallForm, RankForm
-from selection.models import Application, ApplicationStatus, Call, CallStatus
+from selection.forms import ApplicationForm, CallForm, RankForm, WorkPlanForm
+from selection.models import (
+    SUMMARY_MAX_CHARS,
+    Application,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+    WorkPlan,
+    count_chars,
+)
 
 
 def run_action(request: HttpRequest, fn: Any, *args: Any, success: str, **kwargs: Any) -> Any:
@@ -179,3 +188,38 @@ class CallExtraSlotView(LoginRequiredMixin, View):
         approved = request.POST.get("approved") == "1"
         run_action(request, do_set_extra_slot, call, unit, approved, success=_("已记录。"))
         return redirect("selection:call_detail", pk=call.pk)
+
+
+class WorkPlanView(LoginRequiredMixin, View):
+    """The operator writes the work plan section by section; the summary's 字数 is counted as the
+    notice counts it (no white space) and a longer one is refused with the count."""
+
+    def get_application(self, request: HttpRequest, pk: int) -> Application:
+        return access(Application.objects.select_related("call", "base"), request.user, pk, VIEW)
+
+    def render_form(self, request: HttpRequest, app: Application, form: WorkPlanForm) -> HttpResponse:
+        summary = form["summary"].value() or ""
+        context = {
+            "form": form,
+            "object": app,
+            "title": _("创建工作方案"),
+            "summary_count": count_chars(summary),
+            "summary_max": SUMMARY_MAX_CHARS,
+            "editable": getattr(request.user, "role", None) == Role.OPERATOR and app.status == ApplicationStatus.DRAFT,
+        }
+        return render(request, "selection/work_plan.html", context)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = self.get_application(request, pk)
+        plan = WorkPlan.objects.filter(application=app).first() or WorkPlan(application=app)
+        return self.render_form(request, app, WorkPlanForm(instance=plan))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = self.get_application(request, pk)
+        plan = WorkPlan.objects.filter(application=app).first() or WorkPlan(application=app)
+        form = WorkPlanForm(request.POST, instance=plan)
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            if run_action(request, do_save_work_plan, app, changes, success=_("工作方案已保存。")) is not None:
+                return redirect("selection:work_plan", pk=app.pk)
+        return self.render_form(request, app, form)

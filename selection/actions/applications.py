@@ -25,6 +25,7 @@ from selection.models import (
     ApplicationStatus,
     Call,
     CallStatus,
+    WorkPlan,
 )
 
 
@@ -167,3 +168,26 @@ def do_attach_document(actor: Any, application: Application, kind: str, uploaded
         save_logged(document, actor=actor)
         _event(locked, actor, ApplicationEvent.Kind.DOCUMENT, f"{kinds[kind].label}：{document.original_name}")
     return document
+
+
+WORK_PLAN_FIELDS = (
+    "summary", "local_economy", "local_ecommerce", "basis", "goals_text", "contents", "safeguards", "implementation",
+)  # fmt: skip
+
+
+def do_save_work_plan(actor: Any, application: Application, changes: dict[str, str]) -> WorkPlan:
+    """The operator writes the work plan while the application is a draft; only sent sections change."""
+    unknown = set(changes) - set(WORK_PLAN_FIELDS)
+    if unknown:
+        raise ActionError("unknown_section", _("未知的方案章节：%(s)s") % {"s": "、".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
+        if locked is None or getattr(actor, "role", None) != Role.OPERATOR:
+            raise NotAllowedError(_("工作方案由本园区运营主体编制。"))
+        if locked.status != ApplicationStatus.DRAFT:
+            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改工作方案。"))
+        plan = WorkPlan.objects.filter(application=locked).first() or WorkPlan(application=locked)
+        for name, value in changes.items():
+            setattr(plan, name, value)
+        save_logged(plan, actor=actor, update_fields=list(changes) if plan.pk else None)
+    return plan

@@ -32,6 +32,7 @@ def draft(world: World, call: Call, base: str = "shapingba", operator: str = "op
     user, _ = User.objects.get_or_create(username=operator, defaults={"role": Role.OPERATOR})
     user.base = world.bases[base]
     user.save()
+    world.users[operator] = user
     return do_create_application(
         user, call, world.bases[base], area_m2=Decimal("25000.00"), operating_since=datetime.date(2013, 5, 1)
     )
