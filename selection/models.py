@@ -123,6 +123,12 @@ class Application(ChangeLoggedModel):
         return None
 
 
+def through_application(scope: Scope, action: str) -> Q | None:
+    """Parts of an application (its plan, its documents) follow it; adding one changes it."""
+    inner = Application.scope_q(scope, CHANGE if action == ADD else action)
+    return None if inner is None else Q(application__in=Application.objects.filter(inner))
+
+
 SUMMARY_MAX_CHARS = 3500  # 附件 一、摘要：字数不超过 3500 字 (counted without white space)
 
 
@@ -166,8 +172,7 @@ class WorkPlan(ChangeLoggedModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:
-        inner = Application.scope_q(scope, CHANGE if action == ADD else action)
-        return None if inner is None else Q(application__in=Application.objects.filter(inner))
+        return through_application(scope, action)
 
 
 class ApplicationDocument(ChangeLoggedModel):
@@ -190,8 +195,7 @@ class ApplicationDocument(ChangeLoggedModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:
-        inner = Application.scope_q(scope, CHANGE if action == ADD else action)
-        return None if inner is None else Q(application__in=Application.objects.filter(inner))
+        return through_application(scope, action)
 
 
 class ApplicationEvent(models.Model):
