@@ -175,6 +175,45 @@ class WorkPlan(ChangeLoggedModel):
         return through_application(scope, action)
 
 
+class GoalIndicator(models.TextChoices):
+    """The goals the annex (三（二）) asks for, 3–5 years ahead."""
+
+    ENTERPRISES_GATHERED = "enterprises_gathered", _("电子商务企业聚集数量（家）")
+    ENTERPRISES_INCUBATED = "enterprises_incubated", _("孵化电子商务企业数量（家）")
+    REVENUE = "revenue", _("基地内企业年营业收入（亿元）")
+    RND_INSTITUTIONS = "rnd_institutions", _("省级以上认定的研发机构数量（个）")
+    SERVICE_PLATFORMS = "service_platforms", _("公共服务平台数量（个）")
+    ENTERPRISES_CULTIVATED = "enterprises_cultivated", _("培育企业数量（家）")
+    JOBS = "jobs", _("带动就业人数（人）")
+
+
+class WorkPlanGoal(ChangeLoggedModel):
+    """One indicator of the plan's goals: a baseline and a target for each of 3–5 consecutive years.
+    On designation these become the base's targets for monitoring."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="goals")
+    indicator = models.CharField(_("指标"), max_length=32, choices=GoalIndicator.choices)
+    baseline = models.DecimalField(_("基期值"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    first_year = models.PositiveSmallIntegerField(_("起始年份"))
+    # Targets for first_year, first_year + 1, …: exact decimals as text.
+    targets = models.JSONField(_("逐年目标"), default=list)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("创建目标")
+        verbose_name_plural = _("创建目标")
+        ordering = ["application", "indicator"]
+        constraints = [models.UniqueConstraint(fields=["application", "indicator"], name="goal_one_per_indicator")]
+
+    def __str__(self) -> str:
+        return self.get_indicator_display()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        return through_application(scope, action)
+
+
 class ApplicationDocument(ChangeLoggedModel):
     """A required document attached to an application (附件 四 of notice 767)."""
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),
     path("applications/<int:pk>/documents/", views.ApplicationDocumentView.as_view(), name="application_document"),
     path("applications/<int:pk>/work-plan/", views.WorkPlanView.as_view(), name="work_plan"),
+    path("applications/<int:pk>/goals/", views.GoalsView.as_view(), name="goals"),
     path("applications/<int:pk>/check/", views.ApplicationCheckView.as_view(), name="application_check"),
     path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(), name="application_submit"),
 ]

@@ -21,6 +21,7 @@ from selection.actions.applications import (
     do_check_conditions,
     do_create_application,
     do_recommend,
+    do_save_goals,
     do_save_work_plan,
     do_submit,
 )
@@ -33,6 +34,7 @@ from selection.models import (
     ApplicationStatus,
     Call,
     CallStatus,
+    GoalIndicator,
     WorkPlan,
     count_chars,
 )
@@ -223,3 +225,51 @@ class WorkPlanView(LoginRequiredMixin, View):
             if run_action(request, do_save_work_plan, app, changes, success=_("工作方案已保存。")) is not None:
                 return redirect("selection:work_plan", pk=app.pk)
         return self.render_form(request, app, form)
+
+
+class GoalsView(LoginRequiredMixin, View):
+    """The goals table of the work plan: a baseline and 3–5 yearly targets per indicator."""
+
+    years = range(5)
+
+    def context(self, request: HttpRequest, app: Application, data: Any = None) -> dict[str, Any]:
+        stored = {g.indicator: g for g in app.goals.all()}
+        first_year = next(iter(stored.values())).first_year if stored else timezone.localdate().year + 1
+        rows = []
+        for key, label in GoalIndicator.choices:
+            goal = stored.get(key)
+            if data is not None:
+                baseline = data.get(f"{key}-baseline", "")
+                targets = [data.get(f"{key}-{i}", "") for i in self.years]
+            else:
+                baseline = str(goal.baseline) if goal else ""
+                targets = [*(goal.targets if goal else []), *[""] * 5][:5]
+            rows.append({"key": key, "label": label, "baseline": baseline, "targets": list(enumerate(targets))})
+        if data is not None and data.get("first_year", "").isdigit():
+            first_year = int(data["first_year"])
+        return {
+            "object": app,
+            "title": _("创建目标"),
+            "rows": rows,
+            "first_year": first_year,
+            "year_labels": [first_year + i for i in self.years],
+            "editable": getattr(request.user, "role", None) == Role.OPERATOR and app.status == ApplicationStatus.DRAFT,
+        }
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = access(Application.objects.all(), request.user, pk, VIEW)
+        return render(request, "selection/goals.html", self.context(request, app))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        app = access(Application.objects.all(), request.user, pk, VIEW)
+        data = request.POST
+        first_year = int(data["first_year"]) if data.get("first_year", "").isdigit() else timezone.localdate().year + 1
+        rows = {}
+        for key, _label in GoalIndicator.choices:
+            baseline = data.get(f"{key}-baseline", "")
+            targets = [data.get(f"{key}-{i}", "") for i in self.years]
+            if baseline.strip() or any(t.strip() for t in targets):
+                rows[key] = (baseline, targets)
+        if run_action(request, do_save_goals, app, first_year, rows, success=_("创建目标已保存。")) is not None:
+            return redirect("selection:goals", pk=app.pk)
+        return render(request, "selection/goals.html", self.context(request, app, data))

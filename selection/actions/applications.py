@@ -4,7 +4,7 @@ submits to the ministry before the deadline (逾期不予受理). Status changes
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import CHANGE, restrict
-from core.audit import log_change, save_logged
+from core.audit import delete_logged, log_change, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
 from registry.models import Base
@@ -25,7 +25,9 @@ from selection.models import (
     ApplicationStatus,
     Call,
     CallStatus,
+    GoalIndicator,
     WorkPlan,
+    WorkPlanGoal,
 )
 
 
@@ -191,3 +193,58 @@ def do_save_work_plan(actor: Any, application: Application, changes: dict[str, s
             setattr(plan, name, value)
         save_logged(plan, actor=actor, update_fields=list(changes) if plan.pk else None)
     return plan
+
+
+MIN_GOAL_YEARS, MAX_GOAL_YEARS = 3, 5  # 附件 三（二）：3—5年内创建工作的总体目标和具体目标
+
+
+def do_save_goals(
+    actor: Any, application: Application, first_year: int, rows: dict[str, tuple[str, list[str]]]
+) -> list[WorkPlanGoal]:
+    """Replace the plan's goals. `rows`: indicator -> (baseline, targets for consecutive years as
+    typed). Every problem is reported at once, naming the indicator and the year; nothing is half-written."""
+    errors: list[str] = []
+    clean: list[WorkPlanGoal] = []
+    for key, (baseline_text, target_texts) in rows.items():
+        label = GoalIndicator(key).label
+        while target_texts and not target_texts[-1].strip():
+            target_texts = target_texts[:-1]  # trailing empty years
+        numbers: list[Decimal] = []
+        for offset, text in enumerate([baseline_text, *target_texts]):
+            where = _("基期值") if offset == 0 else _("%(year)s 年目标") % {"year": first_year + offset - 1}
+            try:
+                value = Decimal(text.strip().replace(",", ""))
+            except (InvalidOperation, ValueError):
+                errors.append(_("%(label)s %(where)s：须填写数字") % {"label": label, "where": where})
+                continue
+            if value < 0:
+                errors.append(_("%(label)s %(where)s：不能为负数") % {"label": label, "where": where})
+            numbers.append(value)
+        if not MIN_GOAL_YEARS <= len(target_texts) <= MAX_GOAL_YEARS:
+            errors.append(
+                _("%(label)s：须连续填写 %(min)s—%(max)s 年的目标，现为 %(n)s 年")
+                % {"label": label, "min": MIN_GOAL_YEARS, "max": MAX_GOAL_YEARS, "n": len(target_texts)}
+            )
+        if len(numbers) == len(target_texts) + 1:
+            clean.append(
+                WorkPlanGoal(
+                    application=application,
+                    indicator=key,
+                    baseline=numbers[0],
+                    first_year=first_year,
+                    targets=[str(v) for v in numbers[1:]],
+                )
+            )
+    if errors:
+        raise ActionError("invalid_goals", "；".join(errors))
+    with transaction.atomic():
+        locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
+        if locked is None or getattr(actor, "role", None) != Role.OPERATOR:
+            raise NotAllowedError(_("创建目标由本园区运营主体填写。"))
+        if locked.status != ApplicationStatus.DRAFT:
+            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改创建目标。"))
+        for old in WorkPlanGoal.objects.filter(application=locked):
+            delete_logged(old, actor=actor)
+        for goal in clean:
+            save_logged(goal, actor=actor)
+    return clean
