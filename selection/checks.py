@@ -17,7 +17,7 @@ from selection.rules.conditions import evaluate, results
 from selection.rules.params import Params, load_params
 
 
-def params_for(application: Application) -> Params:
+def params_for(application: Application | None = None) -> Params:
     """The call's parameters; every call so far runs on notice 767's file."""
     return load_params()
 

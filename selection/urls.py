@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/add/", views.CallCreateView.as_view(), name="call_add"),
     path("calls/<int:pk>/", views.CallDetailView.as_view(), name="call_detail"),
     path("calls/<int:pk>/extra-slot/", views.CallExtraSlotView.as_view(), name="call_extra_slot"),
+    path("calls/<int:pk>/precheck/", views.PrecheckView.as_view(), name="precheck"),
     path("calls/<int:pk>/apply/", views.ApplicationCreateView.as_view(), name="application_add"),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
     path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),

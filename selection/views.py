@@ -273,3 +273,40 @@ class GoalsView(LoginRequiredMixin, View):
         if run_action(request, do_save_goals, app, first_year, rows, success=_("创建目标已保存。")) is not None:
             return redirect("selection:goals", pk=app.pk)
         return render(request, "selection/goals.html", self.context(request, app, data))
+
+
+class PrecheckView(LoginRequiredMixin, View):
+    """A provincial department (or the ministry) checks a file of candidates before recommending."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and getattr(request.user, "role", None) not in (Role.PROVINCE, Role.MINISTRY):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        call = access(Call.objects.all(), request.user, pk, VIEW)
+        return render(request, "selection/precheck.html", {"object": call, "title": _("批量预审")})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        import tempfile
+
+        from core import uploads
+        from selection.precheck import HEADERS, precheck
+
+        call = access(Call.objects.all(), request.user, pk, VIEW)
+        context: dict[str, Any] = {"object": call, "title": _("批量预审"), "headers": HEADERS}
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("请选择 .xlsx 或 .csv 文件。")
+            return render(request, "selection/precheck.html", context)
+        try:
+            fmt = uploads.detect_format(upload.name or "")
+            with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                uploads.check_upload(tmp.name, fmt)
+                context["results"] = precheck(request.user, call, tmp.name, fmt)
+        except uploads.UploadRefused as exc:
+            context["error"] = exc.message
+        return render(request, "selection/precheck.html", context)
