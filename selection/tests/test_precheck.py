@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from typing import Any
 
 import openpyxl
 import pytest
@@ -29,7 +30,7 @@ HEADER = [
 ]
 
 
-def workbook(rows: list[list[object]]) -> bytes:
+def workbook(rows: list[list[Any]]) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(HEADER)
@@ -46,7 +47,7 @@ def test_jiangsu_prechecks_its_candidates(world: World, login) -> None:
     Region.objects.create(code="320106", name="鼓楼区", level=3, parent=world.regions["320100"])  # no base yet
     docs = "、".join(item.label for item in params_for().document_kinds.values())
     good = uscc.make("91320105000000001")
-    rows = [
+    rows: list[list[Any]] = [
         [1, "南京甲园区", "320106", good, 30000, datetime.date(2013, 1, 1), docs],
         [2, "南京乙园区", "320106", good, 20000, datetime.date(2013, 1, 1), docs],  # exactly 20,000: not 大于
         [3, "徐州丙园区", "320311", good, "25000.5", datetime.date(2013, 1, 1), docs],  # 泉山区 has a base
