@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,7 +288,7 @@ class PrecheckView(LoginRequiredMixin, View):
         call = access(Call.objects.all(), request.user, pk, VIEW)
         return render(request, "selection/precheck.html", {"object": call, "title": _("批量预审")})
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         import tempfile
 
         from core import uploads
@@ -309,4 +310,14 @@ class PrecheckView(LoginRequiredMixin, View):
                 context["results"] = precheck(request.user, call, tmp.name, fmt)
         except uploads.UploadRefused as exc:
             context["error"] = exc.message
+        if "results" in context and request.POST.get("as") == "xlsx":
+            from core import exports
+
+            headers = [_("行"), _("园区名称"), _("结论"), _("原因代码"), _("原因")]
+            rows = (
+                [r.row, r.name, _("可受理") if r.accepted else _("不予受理"),
+                 "；".join(c for c, _m in r.reasons), "；".join(m for _c, m in r.reasons)]
+                for r in context["results"]
+            )  # fmt: skip
+            return exports.respond("xlsx", "precheck", headers, rows)
         return render(request, "selection/precheck.html", context)

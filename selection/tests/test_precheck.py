@@ -87,3 +87,18 @@ def test_only_officials_precheck_and_hostile_files_are_refused(world: World, log
         .content.decode()
     )
     assert "只接受 .xlsx 或 .csv 文件" in page
+
+
+def test_the_result_downloads_as_a_workbook(world: World, login) -> None:
+    deadline = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+    call = Call.objects.create(title="第九批", document_no="x", deadline=deadline, status="open")
+    rows: list[list[Any]] = [[1, "徐州丙园区", "320311", uscc.make("91320311000000001"), 30000, "2013-01-01", ""]]
+    response = login("prov_js").post(
+        f"/selection/calls/{call.pk}/precheck/",
+        {"file": SimpleUploadedFile("c.xlsx", workbook(rows)), "as": "xlsx"},
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, first = list(sheet.iter_rows(values_only=True))[:2]
+    assert header[:3] == ("行", "园区名称", "结论")
+    assert first[0] == 2 and first[2] == "不予受理"
+    assert "covered_by_existing_base" in first[3] and "documents_missing" in first[3]
