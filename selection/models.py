@@ -120,6 +120,8 @@ class Application(ChangeLoggedModel):
             return Q(quota_unit_id=scope.quota_unit_id)
         if scope.role == Role.OPERATOR and action in (VIEW, EXPORT, ADD, CHANGE):
             return Q(base_id=scope.base_id)
+        if scope.role == Role.EXPERT and action in (VIEW, EXPORT):
+            return Q(assignments__expert__user_id=scope.user_id)
         return None
 
 
@@ -235,6 +237,69 @@ class ApplicationDocument(ChangeLoggedModel):
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:
         return through_application(scope, action)
+
+
+class Expert(ChangeLoggedModel):
+    """A reviewer in the pool. Conflicts of interest are computed from these facts (selection.review)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_profile")
+    fields_of_expertise = models.CharField(_("专业领域"), max_length=255, blank=True)
+    home_province = models.ForeignKey(
+        "regions.Region", verbose_name=_("所在省份"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    affiliation = models.CharField(_("任职单位"), max_length=128, blank=True)
+    # Credit codes of the organisations the expert works for or advises (empty list = none; unknown = not set).
+    affiliation_codes = models.JSONField(_("任职单位统一社会信用代码"), default=list, blank=True)
+    affiliations_declared = models.BooleanField(_("已申报任职情况"), default=False)
+    declared_conflict_bases = models.ManyToManyField(
+        "registry.Base", verbose_name=_("声明回避的园区"), blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("评审专家")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def profile_complete(self) -> bool:
+        return self.home_province_id is not None and self.affiliations_declared
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if scope.role == Role.MINISTRY:
+            return Q()
+        if scope.role == Role.EXPERT and action in (VIEW, EXPORT):
+            return Q(user_id=scope.user_id)
+        return None
+
+
+class Assignment(ChangeLoggedModel):
+    """An expert assigned to review an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("评审分配")
+        verbose_name_plural = _("评审分配")
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.application}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if scope.role == Role.MINISTRY:
+            return Q()
+        if scope.role == Role.EXPERT and action in (VIEW, EXPORT):
+            return Q(expert__user_id=scope.user_id)
+        return None
 
 
 class ApplicationEvent(models.Model):
