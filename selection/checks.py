@@ -22,7 +22,7 @@ def params_for(application: Application | None = None) -> Params:
     return load_params()
 
 
-def _coverage() -> dict[int, set[int]]:
+def coverage() -> dict[int, set[int]]:
     """region id -> ids of the bases (designated, warned or rectifying) that cover it."""
     covering: dict[int, set[int]] = defaultdict(set)
     bases = Base.objects.filter(status__in=PUBLIC_STATUSES).prefetch_related("covered_regions")
@@ -34,7 +34,7 @@ def _coverage() -> dict[int, set[int]]:
 
 
 def frame(applications: Sequence[Application], at: datetime.datetime) -> pl.DataFrame:
-    covering = _coverage()
+    covering = coverage()
     rows: list[dict[str, Any]] = []
     for app in applications:
         others = covering.get(app.base.region_id, set()) - {app.base_id}
@@ -81,39 +81,41 @@ def check(applications: Sequence[Application], at: datetime.datetime | None = No
     }
 
 
-def quota_decisions(call: Any, applications: Sequence[Application]) -> dict[int, Any]:
-    """Inside or outside its unit's quota, for every recommended or submitted application.
-
-    The province's ranks decide; gaps in the ranks (1, 3) keep their order. The ministry's consent
-    to the discretionary extra slot (酌情增加) is kept per call in `params["extra_slot_units"]`.
-    """
+def allocate_ranked(call: Any, ranked: Sequence[tuple[Any, int, int]], params: Params) -> dict[int, Any]:
+    """Inside or outside its unit's quota for each (quota unit, rank, key): each unit counts alone,
+    in its rank order (gaps such as 1, 3 keep their order). The ministry's consent to the
+    discretionary extra slot (酌情增加) is kept per call in `params["extra_slot_units"]`."""
     from regions.models import DemoCity
-    from selection.models import ApplicationStatus
     from selection.rules.quota import UnitRecommendations, allocate
 
-    ranked = [
-        a
-        for a in applications
-        if a.province_rank is not None and a.status in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SUBMITTED)
-    ]
-    if not ranked:
-        return {}
-    by_unit: dict[Any, list[Application]] = defaultdict(list)
-    for app in ranked:
-        by_unit[app.quota_unit].append(app)
+    by_unit: dict[Any, list[tuple[int, int]]] = defaultdict(list)
+    for unit, rank, key in ranked:
+        by_unit[unit].append((rank, key))
     approved = set(call.params.get("extra_slot_units", []))
     units = []
-    for unit, apps in by_unit.items():
+    for unit, items in by_unit.items():
         prefix = unit.region.prefix if unit.region is not None else "-"
         cities = DemoCity.objects.filter(region__code__startswith=prefix, revoked_in__isnull=True).count()
-        order = sorted(apps, key=lambda a: a.province_rank or 0)
+        order = [key for _rank, key in sorted(items)]
         units.append(
             UnitRecommendations(
                 quota_unit=unit.code,
                 kind=unit.kind,
                 demo_cities=cities,
                 extra_approved=unit.code in approved,
-                ranked=[(str(a.pk), i) for i, a in enumerate(order, start=1)],
+                ranked=[(str(key), i) for i, key in enumerate(order, start=1)],
             )
         )
-    return {int(d.application_id): d for d in allocate(units, params_for(ranked[0]), call.deadline.date())}
+    return {int(d.application_id): d for d in allocate(units, params, call.deadline.date())}
+
+
+def quota_decisions(call: Any, applications: Sequence[Application]) -> dict[int, Any]:
+    """The quota decision for every recommended or submitted application of the call."""
+    from selection.models import ApplicationStatus
+
+    ranked = [
+        (a.quota_unit, a.province_rank, a.pk)
+        for a in applications
+        if a.province_rank is not None and a.status in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SUBMITTED)
+    ]
+    return allocate_ranked(call, ranked, params_for()) if ranked else {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -24,10 +23,9 @@ from django.utils.translation import gettext as _
 from regions.models import QuotaUnit, Region
 from registry.imports.columns import header_key
 from registry.imports.parse import read_rows
-from selection.checks import _coverage, params_for
+from selection.checks import allocate_ranked, coverage, params_for
 from selection.models import Call
 from selection.rules.conditions import evaluate, results
-from selection.rules.quota import UnitRecommendations, allocate
 
 HEADERS = {
     "rank": "推荐顺位",
@@ -84,7 +82,7 @@ def precheck(user: Any, call: Call, path: str | Path, fmt: str) -> list[RowResul
     kinds = {**{k: k for k in params.document_kinds}, **{v.label: k for k, v in params.document_kinds.items()}}
     units = {u.code: u for u in QuotaUnit.objects.select_related("region")}
     regions = {r.code: r for r in Region.objects.filter(retired_in__isnull=True).only("id", "code")}
-    covering = _coverage()
+    covering = coverage()
     own_unit = getattr(user, "quota_unit", None)
 
     def cell(row: list[Any], key: str) -> Any:
@@ -167,29 +165,11 @@ def precheck(user: Any, call: Call, path: str | Path, fmt: str) -> list[RowResul
                 else:
                     target.reasons.append((c.code, c.message))
         # The quota counts the rows that pass every condition, in each unit's rank order.
-        eligible: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        for p in parsed:
-            if not by_row[p["application_id"]].reasons:
-                eligible[p["_unit"]].append(p)
-        approved = set(call.params.get("extra_slot_units", []))
-        from regions.models import DemoCity
-
-        recommendations = []
-        for unit, items in eligible.items():
-            prefix = unit.region.prefix if unit.region is not None else "-"
-            cities = DemoCity.objects.filter(region__code__startswith=prefix, revoked_in__isnull=True).count()
-            order = sorted(items, key=lambda p: p["_rank"])
-            recommendations.append(
-                UnitRecommendations(
-                    unit.code,
-                    unit.kind,
-                    cities,
-                    unit.code in approved,
-                    [(str(p["application_id"]), i) for i, p in enumerate(order, start=1)],
-                )
-            )
-        for decision in allocate(recommendations, params, on):
-            target = by_row[int(decision.application_id)]
+        eligible = [
+            (p["_unit"], p["_rank"], p["application_id"]) for p in parsed if not by_row[p["application_id"]].reasons
+        ]
+        for key, decision in allocate_ranked(call, eligible, params).items():
+            target = by_row[key]
             if decision.inside:
                 target.passed.append("quota")
             else:
