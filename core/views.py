@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -24,10 +25,25 @@ from accounts.models import Role
 from accounts.scoping import ADD, EXPORT, VIEW, access, can, restrict
 from core import exports
 from core.audit import history, log_event
+from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
 from core.privacy import mask_phone
 
 PAGE_SIZES = (25, 50, 100)
+
+
+def run_action(request: HttpRequest, fn: Any, *args: Any, success: str | Promise, **kwargs: Any) -> Any:
+    """Call an action as the requesting user: a refusal by role becomes 403, a business-rule
+    refusal a message on the next page, success a message. Returns None when refused."""
+    try:
+        result = fn(request.user, *args, **kwargs)
+    except NotAllowedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, str(success))
+    return result
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from accounts.models import Role
 from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
-from core.views import Column, ScopedDetailView, ScopedListView
+from core.views import Column, ScopedDetailView, ScopedListView, run_action
 from registry.actions.bases import do_change_base_status, do_update_base, editable_base_fields
 from registry.actions.enterprises import do_register_enterprise
 from registry.actions.residencies import do_end_residency
@@ -151,14 +151,7 @@ class BaseStatusView(LoginRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("请检查状态变更的填写内容。"))
             return redirect(base.get_absolute_url())
-        try:
-            do_change_base_status(request.user, base, **form.cleaned_data)
-        except NotAllowedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ActionError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("基地状态已变更。"))
+        run_action(request, do_change_base_status, base, success=_("基地状态已变更。"), **form.cleaned_data)
         return redirect(base.get_absolute_url())
 
 
@@ -203,14 +196,8 @@ class ResidencyEndView(LoginRequiredMixin, View):
         except ValueError:
             messages.error(request, _("请填写迁出日期（格式：2026-03-01）。"))
             return redirect(residency.enterprise.get_absolute_url())
-        try:
-            do_end_residency(request.user, residency, left_on, request.POST.get("note", "").strip())
-        except NotAllowedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ActionError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已登记迁出。"))
+        note = request.POST.get("note", "").strip()
+        run_action(request, do_end_residency, residency, left_on, note, success=_("已登记迁出。"))
         return redirect(residency.enterprise.get_absolute_url())
 
 

@@ -15,8 +15,7 @@ from django.views import View
 
 from accounts.models import Role
 from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
-from core.errors import ActionError, NotAllowedError
-from core.views import Column, ScopedListView
+from core.views import Column, ScopedListView, run_action
 from selection.actions.applications import (
     do_attach_document,
     do_check_conditions,
@@ -39,19 +38,6 @@ from selection.models import (
     WorkPlan,
     count_chars,
 )
-
-
-def run_action(request: HttpRequest, fn: Any, *args: Any, success: str, **kwargs: Any) -> Any:
-    """Call an action; refusals become a message (or 403), success a message."""
-    try:
-        result = fn(request.user, *args, **kwargs)
-    except NotAllowedError as exc:
-        raise PermissionDenied(exc.message) from exc
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, success)
-    return result
 
 
 class CallListView(ScopedListView):
