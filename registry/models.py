@@ -151,6 +151,37 @@ class BaseStatusChange(ChangeLoggedModel):
         return None if base_q is None else Q(base__in=Base.objects.filter(base_q))
 
 
+class BaseTarget(ChangeLoggedModel):
+    """A target the base committed to in its work plan (创建目标), carried over on designation and
+    monitored afterwards: one indicator, one year, one value."""
+
+    base = models.ForeignKey(Base, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("指标"), max_length=32)
+    indicator_label = models.CharField(_("指标名称"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    baseline = models.DecimalField(_("基期值"), max_digits=16, decimal_places=2)
+    value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("来源"), max_length=128, blank=True, help_text=_("如：第二批创建工作方案"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("基地创建目标")
+        verbose_name_plural = _("基地创建目标")
+        ordering = ["base", "indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["base", "indicator", "year"], name="base_target_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.base} {self.indicator_label} {self.year}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if action not in (VIEW, EXPORT):
+            return None  # written by designation (the ministry's action) only
+        base_q = Base.scope_q(scope, VIEW)
+        return None if base_q is None else Q(base__in=Base.objects.filter(base_q))
+
+
 class EnterpriseCategory(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业")
     INDIVIDUAL = "individual", _("个体工商户")

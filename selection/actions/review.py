@@ -1,64 +1,365 @@
-"""Assigning experts to applications, never with a conflict of interest (fail-closed)."""
+"""Expert review of a call (通知 三): preliminary review (初步评议), on-site defence (现场答辩评议)
+for those who passed, re-check (复核) where needed. Experts are assigned without conflicts of
+interest (fail-closed), score against the stage's rubric, and see no one else's score until the
+stage closes; closing aggregates every entry at once (selection.rules.scoring)."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from core.audit import save_logged
+from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError
-from selection.models import Application, ApplicationStatus, Assignment, Expert
+from core.models import ChangeLog
+from selection.checks import params_for
+from selection.models import (
+    Aggregation,
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Assignment,
+    Call,
+    Decision,
+    Expert,
+    ReviewStage,
+    StageEntry,
+    StageKind,
+    StageStatus,
+)
 from selection.review import conflicts
+from selection.rules.scoring import aggregate
+
+# Which entries a stage takes in: the defence takes those who passed the preliminary review; the
+# re-check takes those the defence (or, failing that, the preliminary review) sent to re-check.
+STAGE_SOURCES: dict[str, tuple[str, ...]] = {
+    StageKind.DEFENCE: (StageKind.PRELIMINARY,),
+    StageKind.RECHECK: (StageKind.DEFENCE, StageKind.PRELIMINARY),
+}
 
 
-def _check(actor: Any, application: Application) -> None:
+def _ministry(actor: Any, message: str) -> None:
     if getattr(actor, "role", None) != Role.MINISTRY:
-        raise NotAllowedError(_("评审专家由商务部分配。"))
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise ActionError("not_submitted", _("只有已报送商务部的申报才能分配评审专家。"))
+        raise NotAllowedError(message)
 
 
-def do_assign_expert(actor: Any, application: Application, expert: Expert) -> Assignment:
-    _check(actor, application)
-    found = conflicts(expert, application)
+def _event(application: Application, actor: Any, kind: str, message: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, actor=actor, kind=kind, message=message, time=timezone.now()
+    )
+
+
+def _decimal(raw: Any, field: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise ActionError("not_a_number", _("“%(v)s”不是有效的数值。") % {"v": raw}, field=field) from None
+    if not value.is_finite():
+        raise ActionError("not_a_number", _("“%(v)s”不是有效的数值。") % {"v": raw}, field=field)
+    return value
+
+
+def clean_rubric(rubric: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """A rubric is a non-empty list of criteria, each with a unique key, a label and max points > 0."""
+    if not rubric:
+        raise ActionError("rubric_empty", _("评分细则至少包含一项评分指标。"), field="rubric")
+    seen: set[str] = set()
+    cleaned = []
+    for i, criterion in enumerate(rubric, start=1):
+        key = str(criterion.get("key", "")).strip()
+        label = str(criterion.get("label", "")).strip()
+        if not key or not label:
+            raise ActionError("rubric_item", _("评分细则第 %(i)s 项缺少代码或名称。") % {"i": i}, field="rubric")
+        if key in seen:
+            raise ActionError("rubric_item", _("评分细则代码“%(k)s”重复。") % {"k": key}, field="rubric")
+        seen.add(key)
+        top = _decimal(criterion.get("max", ""), "rubric")
+        if top <= 0 or top != top.quantize(Decimal("0.01")):
+            raise ActionError(
+                "rubric_item", _("评分细则“%(l)s”的满分须为正数且最多两位小数。") % {"l": label}, field="rubric"
+            )
+        cleaned.append({"key": key, "label": label, "max": str(top)})
+    return cleaned
+
+
+def do_open_stage(
+    actor: Any,
+    call: Call,
+    kind: str,
+    *,
+    rubric: list[dict[str, Any]] | None = None,
+    reviewers_per_application: int = 5,
+    aggregation: str = Aggregation.TRIMMED,
+    trim_min_reviewers: int = 5,
+    spread_threshold: Decimal = Decimal(20),
+    now: datetime.datetime | None = None,
+) -> ReviewStage:
+    """Open a stage with the applications it takes in (see STAGE_SOURCES)."""
+    _ministry(actor, _("评审由商务部组织。"))
+    if kind not in StageKind.values:
+        raise ActionError("invalid_stage", _("未知的评审阶段。"), field="kind")
+    if reviewers_per_application < 1:
+        raise ActionError("invalid_reviewers", _("每份申报至少安排 1 位评审专家。"), field="reviewers_per_application")
+    if aggregation not in Aggregation.values:
+        raise ActionError("invalid_aggregation", _("未知的汇总方法。"), field="aggregation")
+    if (now or timezone.now()) <= call.deadline:
+        raise ActionError("call_still_open", _("申报截止后方可开始评审。"))
+    cleaned = clean_rubric(rubric if rubric is not None else list(params_for().review_rubric))
+    with transaction.atomic():
+        Call.objects.select_for_update().get(pk=call.pk)  # one stage of a kind at a time
+        if ReviewStage.objects.filter(call=call, kind=kind).exists():
+            raise ActionError("stage_exists", _("该批次已有“%(k)s”阶段。") % {"k": StageKind(kind).label})
+        if kind == StageKind.PRELIMINARY:
+            applications = list(Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED))
+        else:
+            sources = STAGE_SOURCES[kind]
+            wanted = Decision.RECHECK if kind == StageKind.RECHECK else Decision.PASSED
+            stages = ReviewStage.objects.filter(call=call, kind__in=sources)
+            if stages.filter(status=StageStatus.OPEN).exists() or not stages.exists():
+                raise ActionError("previous_stage_open", _("上一评审阶段尚未结束。"))
+            applications = list(
+                Application.objects.filter(stage_entries__stage__in=stages, stage_entries__decision=wanted).distinct()
+            )
+        if not applications:
+            raise ActionError("nothing_to_review", _("没有进入该阶段的申报。"))
+        stage = ReviewStage(
+            call=call,
+            kind=kind,
+            rubric=cleaned,
+            reviewers_per_application=reviewers_per_application,
+            aggregation=aggregation,
+            trim_min_reviewers=trim_min_reviewers,
+            spread_threshold=spread_threshold,
+        )
+        save_logged(stage, actor=actor)
+        for application in applications:
+            save_logged(StageEntry(stage=stage, application=application), actor=actor)
+    return stage
+
+
+def _open_entry(entry: StageEntry) -> None:
+    if entry.stage.status != StageStatus.OPEN:
+        raise ActionError("stage_closed", _("该评审阶段已结束。"))
+
+
+def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignment:
+    _ministry(actor, _("评审专家由商务部分配。"))
+    _open_entry(entry)
+    found = conflicts(expert, entry.application)
     if found:
         raise ActionError(
             "conflict_of_interest",
             _("不能分配 %(expert)s：%(why)s") % {"expert": expert, "why": "；".join(c.message for c in found)},
         )
-    if Assignment.objects.filter(application=application, expert=expert).exists():
+    if Assignment.objects.filter(entry=entry, expert=expert).exists():
         raise ActionError("already_assigned", _("%(expert)s 已分配评审该申报。") % {"expert": expert})
     with transaction.atomic():
-        assignment = Assignment(application=application, expert=expert)
+        assignment = Assignment(entry=entry, stage=entry.stage, application=entry.application, expert=expert)
         save_logged(assignment, actor=actor)
+        # The timeline says that experts were assigned, never who (reviewers stay anonymous to applicants).
+        _event(entry.application, actor, ApplicationEvent.Kind.ASSIGNED, entry.stage.get_kind_display())
     return assignment
 
 
-def do_auto_assign(actor: Any, application: Application, reviewers: int) -> list[Assignment]:
-    """Assign the least-loaded experts without a conflict until the application has `reviewers`."""
-    _check(actor, application)
-    have = set(application.assignments.values_list("expert_id", flat=True))
+def do_auto_assign(actor: Any, entry: StageEntry, reviewers: int | None = None) -> list[Assignment]:
+    """Assign the least-loaded experts without a conflict until the entry has enough reviewers."""
+    _ministry(actor, _("评审专家由商务部分配。"))
+    _open_entry(entry)
+    wanted = reviewers or entry.stage.reviewers_per_application
+    have = set(entry.assignments.values_list("expert_id", flat=True))
     pool = (
         Expert.objects.exclude(pk__in=have)
         .select_related("home_province", "user")
+        .prefetch_related("declared_conflict_bases")
         .annotate(load=Count("assignments"))
         .order_by("load", "pk")
     )
-    chosen = [e for e in pool if not conflicts(e, application)][: max(0, reviewers - len(have))]
-    if len(have) + len(chosen) < reviewers:
+    application = entry.application
+    chosen = [e for e in pool if not conflicts(e, application)][: max(0, wanted - len(have))]
+    if len(have) + len(chosen) < wanted:
         raise ActionError(
             "not_enough_experts",
-            _("无利益冲突的专家不足：需要 %(n)s 人，可分配 %(m)s 人。")
-            % {"n": reviewers, "m": len(have) + len(chosen)},
+            _("无利益冲突的专家不足：需要 %(n)s 人，可分配 %(m)s 人。") % {"n": wanted, "m": len(have) + len(chosen)},
         )
     with transaction.atomic():
         made = []
         for expert in chosen:
-            assignment = Assignment(application=application, expert=expert)
+            assignment = Assignment(entry=entry, stage=entry.stage, application=application, expert=expert)
             save_logged(assignment, actor=actor)
             made.append(assignment)
+        if made:
+            _event(application, actor, ApplicationEvent.Kind.ASSIGNED, entry.stage.get_kind_display())
     return made
+
+
+def do_submit_score(
+    actor: Any,
+    assignment: Assignment,
+    points: dict[str, Any],
+    *,
+    checklist: dict[str, bool] | None = None,
+    comment: str = "",
+) -> Assignment:
+    """An expert scores what is assigned to them, every criterion within its maximum, with comments.
+    A sheet may be revised until the stage closes; every version is in the change log."""
+    if getattr(actor, "role", None) != Role.EXPERT or assignment.expert.user_id != actor.pk:
+        raise NotAllowedError(_("只能填写分配给本人的评分表。"))
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().select_related("stage").get(pk=assignment.pk)
+        if locked.stage.status != StageStatus.OPEN:
+            raise ActionError("stage_closed", _("该评审阶段已结束，评分不能再修改。"))
+        sheet: dict[str, str] = {}
+        total = Decimal(0)
+        for criterion in locked.stage.rubric:
+            key, label, top = criterion["key"], criterion["label"], Decimal(criterion["max"])
+            raw = points.get(key)
+            if raw is None or str(raw).strip() == "":
+                raise ActionError("score_missing", _("请为“%(l)s”评分。") % {"l": label}, field=key)
+            value = _decimal(raw, key)
+            if value != value.quantize(Decimal("0.01")):
+                raise ActionError("score_precision", _("“%(l)s”的得分最多两位小数。") % {"l": label}, field=key)
+            if not Decimal(0) <= value <= top:
+                raise ActionError(
+                    "score_out_of_range",
+                    _("“%(l)s”的得分须在 0 至 %(max)s 分之间，填写的是 %(v)s。") % {"l": label, "max": top, "v": value},
+                    field=key,
+                )
+            sheet[key] = str(value)
+            total += value
+        unknown = set(points) - set(sheet)
+        if unknown:
+            raise ActionError("score_unknown", _("评分细则中没有：%(k)s。") % {"k": "、".join(sorted(unknown))})
+        if not comment.strip():
+            raise ActionError("comment_required", _("请填写评审意见。"), field="comment")
+        keys = {item.key for item in params_for().expert_checklist}
+        ticks = {k: bool(v) for k, v in (checklist or {}).items() if k in keys}
+        before = locked.snapshot()
+        locked.points, locked.checklist, locked.total = sheet, ticks, total
+        locked.comment, locked.scored_at = comment.strip(), timezone.now()
+        locked.save(update_fields=["points", "checklist", "total", "comment", "scored_at", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+    return locked
+
+
+def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
+    """Close a stage once every assigned expert has scored, and aggregate all its entries at once."""
+    _ministry(actor, _("评审由商务部组织。"))
+    with transaction.atomic():
+        locked = ReviewStage.objects.select_for_update().get(pk=stage.pk)
+        if locked.status != StageStatus.OPEN:
+            raise ActionError("stage_closed", _("该评审阶段已结束。"))
+        entries = list(locked.entries.select_related("application__base").annotate(n=Count("assignments")))
+        short = [e for e in entries if e.n == 0]
+        if short:
+            names = "、".join(str(e.application.base) for e in short[:5])
+            raise ActionError("no_reviewers", _("以下申报尚未分配评审专家：%(names)s。") % {"names": names})
+        missing = locked.assignments.filter(scored_at__isnull=True).select_related("expert__user", "application__base")
+        if missing.exists():
+            names = "、".join(f"{a.expert}（{a.application.base}）" for a in missing[:5])
+            count = missing.count()
+            raise ActionError(
+                "scores_missing",
+                _("尚有 %(n)s 份评分表未提交：%(names)s。") % {"n": count, "names": names},
+            )
+        triples = [
+            (a.entry_id, a.expert_id, a.total) for a in locked.assignments.only("entry_id", "expert_id", "total")
+        ]
+        results = {
+            r.entry: r
+            for r in aggregate(
+                triples,
+                method=locked.aggregation,
+                trim_min_reviewers=locked.trim_min_reviewers,
+                spread_threshold=locked.spread_threshold,
+            )
+        }
+        for entry in entries:
+            r = results[entry.pk]
+            before = entry.snapshot()
+            entry.reviewers, entry.raw_mean, entry.score, entry.calibrated = (
+                r.reviewers,
+                r.raw_mean,
+                r.score,
+                r.calibrated,
+            )
+            entry.spread, entry.flagged, entry.method, entry.rank = r.spread, r.flagged, r.method, r.rank
+            entry.save(
+                update_fields=["reviewers", "raw_mean", "score", "calibrated", "spread", "flagged", "method", "rank",
+                               "last_updated"]
+            )  # fmt: skip
+            log_change(entry, ChangeLog.Action.UPDATE, before, entry.snapshot(), actor=actor)
+            _event(
+                entry.application, actor, ApplicationEvent.Kind.STAGE_RESULT,
+                _("%(stage)s结束：得分 %(score)s，排名第 %(rank)s") % {
+                    "stage": locked.get_kind_display(), "score": r.score, "rank": r.rank},
+            )  # fmt: skip
+        before = locked.snapshot()
+        locked.status, locked.closed_at = StageStatus.CLOSED, timezone.now()
+        locked.save(update_fields=["status", "closed_at", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+    return locked
+
+
+def do_decide_entry(actor: Any, entry: StageEntry, decision: str, note: str = "") -> StageEntry:
+    """The ministry's conclusion on an entry of a closed stage: passed, failed, or to re-check."""
+    _ministry(actor, _("评审结论由商务部作出。"))
+    if decision not in (Decision.PASSED, Decision.FAILED, Decision.RECHECK):
+        raise ActionError("invalid_decision", _("未知的评审结论。"), field="decision")
+    with transaction.atomic():
+        locked = StageEntry.objects.select_for_update().select_related("stage", "application").get(pk=entry.pk)
+        if locked.stage.status != StageStatus.CLOSED:
+            raise ActionError("stage_open", _("评审阶段结束、得分汇总后方可作出结论。"))
+        if decision == Decision.RECHECK and locked.stage.kind == StageKind.RECHECK:
+            raise ActionError("recheck_of_recheck", _("复核阶段的结论只能是通过或未通过。"), field="decision")
+        later = ReviewStage.objects.filter(call=locked.stage.call, created__gt=locked.stage.created)
+        if StageEntry.objects.filter(stage__in=later, application=locked.application).exists():
+            raise ActionError("later_stage", _("该申报已进入下一评审阶段，本阶段结论不能再改。"))
+        if locked.flagged and decision == Decision.PASSED and not note.strip():
+            raise ActionError(
+                "flagged_needs_note", _("专家评分分差过大，作出通过结论须写明说明。"), field="decision_note"
+            )
+        before = locked.snapshot()
+        locked.decision, locked.decision_note = decision, note.strip()
+        locked.save(update_fields=["decision", "decision_note", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+        _event(
+            locked.application, actor, ApplicationEvent.Kind.STAGE_RESULT,
+            _("%(stage)s结论：%(d)s") % {"stage": locked.stage.get_kind_display(), "d": Decision(decision).label},
+        )  # fmt: skip
+    return locked
+
+
+def do_schedule_defence(actor: Any, entry: StageEntry, at: datetime.datetime, place: str) -> StageEntry:
+    """Set the time and place of an applicant's on-site defence; the applicant sees it on its page."""
+    _ministry(actor, _("现场答辩由商务部安排。"))
+    if entry.stage.kind != StageKind.DEFENCE:
+        raise ActionError("not_defence", _("只有现场答辩阶段需要安排答辩时间。"))
+    _open_entry(entry)
+    if timezone.is_naive(at):
+        raise ActionError("naive_time", _("答辩时间须带时区（北京时间）。"), field="defence_at")
+    if not place.strip():
+        raise ActionError("place_required", _("请填写答辩地点。"), field="defence_place")
+    clash = StageEntry.objects.filter(stage=entry.stage, defence_at=at).exclude(pk=entry.pk).first()
+    if clash is not None:
+        raise ActionError(
+            "slot_taken",
+            _("该时段已安排 %(other)s 答辩。") % {"other": clash.application.base},
+            field="defence_at",
+        )
+    with transaction.atomic():
+        before = entry.snapshot()
+        entry.defence_at, entry.defence_place = at, place.strip()
+        entry.save(update_fields=["defence_at", "defence_place", "last_updated"])
+        log_change(entry, ChangeLog.Action.UPDATE, before, entry.snapshot(), actor=actor)
+        _event(
+            entry.application, actor, ApplicationEvent.Kind.DEFENCE_SCHEDULED,
+            _("答辩时间：%(at)s，地点：%(place)s") % {
+                "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"), "place": entry.defence_place},
+        )  # fmt: skip
+    return entry

@@ -66,6 +66,8 @@ class Params:
     parameters: dict[str, Parameter]
     document_kinds: dict[str, LabelledItem] = field(default_factory=dict)
     expert_checklist: tuple[LabelledItem, ...] = ()
+    # The default rubric of expert review: [{"key", "label", "max" (decimal text), "reference"}].
+    review_rubric: tuple[dict[str, str], ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -127,7 +129,12 @@ def load_params(path: str | Path = NOTICE_767) -> Params:
         for kind in key.value:
             if kind not in kinds:
                 raise ValueError(f"required_documents: unknown document kind {kind!r}")
+    rubric = tuple(
+        {"key": str(c["key"]), "label": str(c["label"]), "max": str(c["max"]), "reference": str(c.get("reference", ""))}
+        for c in data.get("review_rubric") or []
+    )
     return Params(
+        review_rubric=rubric,
         document=str(data["document"]),
         title=str(data.get("title", "")),
         timezone=str(data.get("timezone", "Asia/Shanghai")),
