@@ -5,6 +5,8 @@
 - .xlsx: it must be a zip archive; its central directory is inspected without decompressing:
   member count, total uncompressed size and each member's compression ratio are capped, so a
   decompression bomb is refused before calamine or openpyxl opens it;
+- .docx: the same zip checks, and it must hold word/document.xml (`inspect_docx`); the XML
+  parser python-docx uses does not resolve entities;
 - .csv: no NUL bytes, and the encoding must be one of UTF-8 (with or without BOM) or GB18030
   (which includes GBK and GB2312), the encodings Excel and WPS write on Chinese systems.
 
@@ -88,31 +90,63 @@ def check_size(size: int, limits: Limits | None = None) -> None:
         raise UploadRefused("empty", _("文件为空。"))
 
 
-def inspect_xlsx(source: str | Path | IO[bytes], limits: Limits | None = None) -> None:
-    """Read only the zip central directory and refuse bombs and non-zip files."""
-    limits = limits or Limits.from_settings()
+def _inspect_zip(
+    source: str | Path | IO[bytes], limits: Limits, *, what: str, not_valid: UploadRefused, required: Any
+) -> None:
+    """Read only the zip central directory of an Office Open XML file and refuse bombs, non-zip
+    files, and archives without the members `required(names)` asks for."""
     try:
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadRefused("not_xlsx", _("文件不是有效的 .xlsx 工作簿（请在 Excel 中另存为 .xlsx）。")) from None
+        raise not_valid from None
     if len(members) > limits.max_members:
-        raise UploadRefused("zip_members", _("工作簿包含的部件过多，疑似恶意文件，已拒绝。"))
+        raise UploadRefused("zip_members", _("%(what)s包含的部件过多，疑似恶意文件，已拒绝。") % {"what": what})
     total = 0
     for member in members:
         total += member.file_size
         if total > limits.max_unzipped_bytes:
             raise UploadRefused(
                 "zip_total",
-                _("工作簿解压后超过 %(limit)s，疑似压缩炸弹，已拒绝。")
-                % {"limit": filesizeformat(limits.max_unzipped_bytes)},
+                _("%(what)s解压后超过 %(limit)s，疑似压缩炸弹，已拒绝。")
+                % {"what": what, "limit": filesizeformat(limits.max_unzipped_bytes)},
             )
         # Tiny members (a few KB) may legitimately compress very well; judge the big ones.
         if member.file_size > 1024 * 1024 and member.file_size > limits.max_ratio * max(member.compress_size, 1):
-            raise UploadRefused("zip_ratio", _("工作簿中的部件压缩比异常，疑似压缩炸弹，已拒绝。"))
-    names = {m.filename for m in members}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
-        raise UploadRefused("not_xlsx", _("文件不是有效的 .xlsx 工作簿（请在 Excel 中另存为 .xlsx）。"))
+            raise UploadRefused("zip_ratio", _("%(what)s中的部件压缩比异常，疑似压缩炸弹，已拒绝。") % {"what": what})
+    if not required({m.filename for m in members}):
+        raise not_valid
+
+
+def inspect_xlsx(source: str | Path | IO[bytes], limits: Limits | None = None) -> None:
+    """Read only the zip central directory and refuse bombs and non-zip files."""
+    _inspect_zip(
+        source,
+        limits or Limits.from_settings(),
+        what=_("工作簿"),
+        not_valid=UploadRefused("not_xlsx", _("文件不是有效的 .xlsx 工作簿（请在 Excel 中另存为 .xlsx）。")),
+        required=lambda names: "[Content_Types].xml" in names and any(n.startswith("xl/worksheets/") for n in names),
+    )
+
+
+def check_docx_name(filename: str) -> None:
+    """Only .docx (Word 2007 and later, WPS) is read; the old binary .doc is named as such."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix == ".doc":
+        raise UploadRefused("format", _("不支持 .doc 格式，请在 Word 或 WPS 中另存为 .docx 后上传。"))
+    if suffix != ".docx":
+        raise UploadRefused("format", _("只接受 .docx 文件（Word 或 WPS 文档）。"))
+
+
+def inspect_docx(source: str | Path | IO[bytes], limits: Limits | None = None) -> None:
+    """The .xlsx checks for a Word document: a zip with word/document.xml, no bomb."""
+    _inspect_zip(
+        source,
+        limits or Limits.from_settings(),
+        what=_("文档"),
+        not_valid=UploadRefused("not_docx", _("文件不是有效的 .docx 文档（请在 Word 或 WPS 中另存为 .docx）。")),
+        required=lambda names: "[Content_Types].xml" in names and "word/document.xml" in names,
+    )
 
 
 def decode_csv(data: bytes) -> str:
