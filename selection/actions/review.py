@@ -267,9 +267,10 @@ def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
                 "scores_missing",
                 _("尚有 %(n)s 份评分表未提交：%(names)s。") % {"n": count, "names": names},
             )
-        triples = [
-            (a.entry_id, a.expert_id, a.total) for a in locked.assignments.only("entry_id", "expert_id", "total")
-        ]
+        triples: list[tuple[int, int, Decimal]] = []
+        for a in locked.assignments.only("entry_id", "expert_id", "total"):
+            if a.total is not None:  # every sheet is scored (checked above)
+                triples.append((a.entry_id, a.expert_id, a.total))
         results = {
             r.entry: r
             for r in aggregate(

@@ -1,0 +1,327 @@
+"""The proposed list, its public notice (社会公示), objections, and designation (通知 三:
+"根据审核结果并经社会公示后确定并公布…名单").
+
+The notice period is a parameter in calendar or working days; working days follow the official
+holiday calendar (core.workdays, adjusted weekends included). The start day is day 1 and the
+period ends at 24:00 Beijing time of its last day; an objection after that is refused."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from core.audit import delete_logged, log_change, save_logged
+from core.calendar_data import get_calendar
+from core.errors import ActionError, NotAllowedError
+from core.models import ChangeLog
+from core.workdays import Unit, YearNotCovered, end_of_day, local_date
+from registry.actions.bases import do_change_base_status
+from registry.models import BaseStatus, BaseTarget
+from selection.models import (
+    APPLICATION_TRANSITIONS,
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Call,
+    Decision,
+    Notice,
+    NoticeEntry,
+    NoticeStatus,
+    Objection,
+    ObjectionStatus,
+    PeriodUnit,
+    StageEntry,
+    StageKind,
+)
+
+
+def _ministry(actor: Any) -> None:
+    if getattr(actor, "role", None) != Role.MINISTRY:
+        raise NotAllowedError(_("拟认定名单、公示和认定由商务部办理。"))
+
+
+def _event(application: Application, actor: Any, kind: str, message: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, actor=actor, kind=kind, message=message, time=timezone.now()
+    )
+
+
+def final_entries(call: Call) -> dict[int, StageEntry]:
+    """application id -> its entry in the last review stage it reached."""
+    latest: dict[int, StageEntry] = {}
+    entries = StageEntry.objects.filter(stage__call=call).select_related("stage").order_by("stage__created", "pk")
+    for entry in entries:
+        latest[entry.application_id] = entry
+    return latest
+
+
+def eligible_for_list(call: Call) -> list[tuple[Application, StageEntry]]:
+    """Applications whose last stage (defence or re-check) passed them, best score first."""
+    latest = final_entries(call)
+    ok = {
+        app_id: e
+        for app_id, e in latest.items()
+        if e.decision == Decision.PASSED and e.stage.kind in (StageKind.DEFENCE, StageKind.RECHECK)
+    }
+    apps = Application.objects.filter(pk__in=ok, status=ApplicationStatus.SUBMITTED).select_related(
+        "base", "quota_unit"
+    )
+    rows = [(a, ok[a.pk]) for a in apps]
+    rows.sort(key=lambda r: (-(r[1].score or Decimal(0)), r[0].pk))
+    return rows
+
+
+def do_draft_notice(
+    actor: Any,
+    call: Call,
+    *,
+    title: str,
+    applications: list[Application],
+    body: str = "",
+    period_length: int = 7,
+    period_unit: str = PeriodUnit.CALENDAR_DAYS,
+    contact: str = "",
+) -> Notice:
+    """The ministry decides the proposed list, in order, from those who passed the review."""
+    _ministry(actor)
+    if not title.strip():
+        raise ActionError("title_required", _("请填写公示标题。"), field="title")
+    if period_length < 1:
+        raise ActionError("invalid_period", _("公示期至少 1 天。"), field="period_length")
+    if period_unit not in PeriodUnit.values:
+        raise ActionError("invalid_period", _("未知的公示期计算方式。"), field="period_unit")
+    if not applications:
+        raise ActionError("empty_list", _("拟认定名单不能为空。"), field="applications")
+    eligible = {a.pk: e for a, e in eligible_for_list(call)}
+    for app in applications:
+        if app.pk not in eligible:
+            raise ActionError(
+                "not_eligible",
+                _("%(base)s 未通过现场答辩评议或复核，不能列入拟认定名单。") % {"base": app.base},
+                field="applications",
+            )
+    if len({a.pk for a in applications}) != len(applications):
+        raise ActionError("duplicate", _("拟认定名单中有重复的申报。"), field="applications")
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(call=call).first()
+        if notice is not None and notice.status != NoticeStatus.DRAFT:
+            raise ActionError("already_published", _("公示已发布，名单不能再改。"))
+        if notice is None:
+            notice = Notice(call=call)
+        fields = {
+            "title": title.strip(), "body": body, "period_length": period_length,
+            "period_unit": period_unit, "contact": contact.strip(),
+        }  # fmt: skip
+        for name, value in fields.items():
+            setattr(notice, name, value)
+        save_logged(notice, actor=actor)
+        for old in notice.entries.all():
+            delete_logged(old, actor=actor)
+        for position, app in enumerate(applications, start=1):
+            save_logged(NoticeEntry(notice=notice, application=app, position=position, score=eligible[app.pk].score),
+                        actor=actor)  # fmt: skip
+    return notice
+
+
+def notice_end(notice: Notice, starts_on: datetime.date) -> datetime.date:
+    unit: Unit = "working" if notice.period_unit == PeriodUnit.WORKING_DAYS else "calendar"
+    try:
+        return get_calendar().last_day(starts_on, notice.period_length, unit)
+    except YearNotCovered as exc:
+        raise ActionError(
+            "calendar_missing",
+            _("%(year)s 年的节假日安排尚未录入，无法按工作日计算公示期。请先录入该年节假日安排。") % {"year": exc.year},
+        ) from None
+
+
+def do_publish_notice(actor: Any, notice: Notice, starts_on: datetime.date | None = None) -> Notice:
+    """Publish the proposed list on the public page; the period runs from `starts_on` (day 1)."""
+    _ministry(actor)
+    now = timezone.now()
+    start = starts_on or local_date(now)
+    if start < local_date(now):
+        raise ActionError("start_in_past", _("公示开始日不能早于今天。"), field="starts_on")
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status != NoticeStatus.DRAFT:
+            raise ActionError("already_published", _("公示已发布。"))
+        if not locked.entries.exists():
+            raise ActionError("empty_list", _("拟认定名单不能为空。"))
+        before = locked.snapshot()
+        locked.status, locked.starts_on, locked.published_at = NoticeStatus.PUBLISHED, start, now
+        locked.ends_on = notice_end(locked, start)
+        locked.save(update_fields=["status", "starts_on", "ends_on", "published_at", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+        period = _("%(a)s 至 %(b)s") % {"a": start.isoformat(), "b": locked.ends_on.isoformat()}
+        for entry in locked.entries.select_related("application"):
+            _event(entry.application, actor, ApplicationEvent.Kind.LISTED, _("公示期 %(p)s") % {"p": period})
+    return locked
+
+
+def period_state(notice: Notice, now: datetime.datetime | None = None) -> str:
+    """'before', 'open' or 'over' — whether objections can be lodged at `now`."""
+    if notice.status == NoticeStatus.DRAFT or notice.starts_on is None or notice.ends_on is None:
+        return "before"
+    moment = now or timezone.now()
+    start = datetime.datetime.combine(notice.starts_on, datetime.time.min, tzinfo=end_of_day(notice.starts_on).tzinfo)
+    if moment < start:
+        return "before"
+    return "open" if moment <= end_of_day(notice.ends_on) else "over"
+
+
+def do_lodge_objection(
+    notice: Notice,
+    *,
+    name: str,
+    phone: str,
+    content: str,
+    email: str = "",
+    address: str = "",
+    entry: NoticeEntry | None = None,
+    now: datetime.datetime | None = None,
+) -> Objection:
+    """Anyone lodges a written objection during the period, with contact details (no account)."""
+    moment = now or timezone.now()
+    state = period_state(notice, moment)
+    if state == "before":
+        raise ActionError("not_open", _("公示尚未开始，暂不受理异议。"))
+    if state == "over":
+        assert notice.ends_on is not None
+        raise ActionError(
+            "period_over",
+            _("公示期已于北京时间 %(end)s 24:00 届满，不再受理异议。") % {"end": notice.ends_on.isoformat()},
+        )
+    if not name.strip():
+        raise ActionError("name_required", _("请填写异议人姓名或单位名称（实名提出）。"), field="name")
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) < 7:
+        raise ActionError("phone_required", _("请填写有效的联系电话，以便核实和反馈。"), field="phone")
+    if len(content.strip()) < 10:
+        raise ActionError("content_required", _("请写明异议的事实和理由（至少 10 个字）。"), field="content")
+    if entry is not None and entry.notice_id != notice.pk:
+        raise ActionError("wrong_entry", _("所涉基地不在本次公示名单中。"), field="entry")
+    with transaction.atomic():
+        objection = Objection(
+            notice=notice, entry=entry, name=name.strip(), phone=phone.strip(), email=email.strip(),
+            address=address.strip(), content=content.strip(), lodged_at=moment,
+        )  # fmt: skip
+        save_logged(objection, actor=None)
+        if entry is not None:
+            _event(entry.application, None, ApplicationEvent.Kind.OBJECTION, _("收到公示异议，待核查。"))
+    return objection
+
+
+def do_rule_objection(
+    actor: Any, objection: Objection, outcome: str, ruling: str, *, withdraw_entry: bool = False
+) -> Objection:
+    """Record how an objection was handled; an upheld one may take the base off the list."""
+    _ministry(actor)
+    if outcome not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED):
+        raise ActionError("invalid_outcome", _("请选择处理结论。"), field="status")
+    if not ruling.strip():
+        raise ActionError("ruling_required", _("请填写处理意见（核查情况和结论）。"), field="ruling")
+    if withdraw_entry and (outcome != ObjectionStatus.UPHELD or objection.entry is None):
+        raise ActionError("cannot_withdraw", _("只有成立且指向具体基地的异议才能撤出名单。"), field="withdraw_entry")
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().select_related("notice").get(pk=objection.pk)
+        if locked.notice.status == NoticeStatus.DESIGNATED:
+            raise ActionError("already_designated", _("名单已公布认定，异议处理结论不能再改。"))
+        before = locked.snapshot()
+        locked.status, locked.ruling, locked.ruled_at = outcome, ruling.strip(), timezone.now()
+        locked.save(update_fields=["status", "ruling", "ruled_at", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+        if locked.entry_id is not None:
+            entry = NoticeEntry.objects.select_for_update().select_related("application").get(pk=locked.entry_id)
+            _event(
+                entry.application, actor, ApplicationEvent.Kind.OBJECTION,
+                _("异议处理：%(o)s。%(r)s") % {"o": ObjectionStatus(outcome).label, "r": locked.ruling},
+            )  # fmt: skip
+            if withdraw_entry and not entry.withdrawn:
+                entry_before = entry.snapshot()
+                entry.withdrawn, entry.withdrawn_reason = True, locked.ruling
+                entry.save(update_fields=["withdrawn", "withdrawn_reason", "last_updated"])
+                log_change(entry, ChangeLog.Action.UPDATE, entry_before, entry.snapshot(), actor=actor)
+    return locked
+
+
+def do_designate(
+    actor: Any, notice: Notice, *, document_no: str, date: datetime.date, now: datetime.datetime | None = None
+) -> list[Application]:
+    """After the notice period, with every objection handled: the bases on the list become national
+    demonstration bases (registry status, document and date), their work-plan goals become their
+    targets, and the call's other submitted applications are closed as not selected."""
+    _ministry(actor)
+    if not document_no.strip():
+        raise ActionError("document_required", _("请填写认定文号。"), field="document_no")
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().select_related("call").get(pk=notice.pk)
+        if locked.status != NoticeStatus.PUBLISHED:
+            raise ActionError("not_published", _("名单须经公示后方可认定。"))
+        if period_state(locked, now) != "over":
+            assert locked.ends_on is not None
+            raise ActionError(
+                "period_running", _("公示期至 %(end)s 届满，届满后方可认定。") % {"end": locked.ends_on.isoformat()}
+            )
+        pending = locked.objections.filter(status=ObjectionStatus.PENDING).count()
+        if pending:
+            raise ActionError("objections_pending", _("尚有 %(n)s 件异议未处理。") % {"n": pending})
+        designated = []
+        entries = locked.entries.select_related("application__base").order_by("position")
+        for entry in entries:
+            app = entry.application
+            if entry.withdrawn:
+                _close(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED,
+                       _("因公示异议成立撤出名单：%(r)s") % {"r": entry.withdrawn_reason})  # fmt: skip
+                continue
+            base = app.base
+            if base.status != BaseStatus.DESIGNATED:
+                do_change_base_status(
+                    actor, base, BaseStatus.DESIGNATED, date=date, document_no=document_no.strip(),
+                    note=_("%(call)s，经社会公示后认定") % {"call": locked.call},
+                )  # fmt: skip
+                base.refresh_from_db()
+            base_before = base.snapshot()
+            base.batch, base.designated_year = locked.call.title[:32], date.year
+            base.save(update_fields=["batch", "designated_year", "last_updated"])
+            log_change(base, ChangeLog.Action.UPDATE, base_before, base.snapshot(), actor=actor)
+            _carry_goals(actor, app)
+            _close(app, actor, ApplicationStatus.DESIGNATED, ApplicationEvent.Kind.DESIGNATED,
+                   _("%(no)s，%(date)s") % {"no": document_no.strip(), "date": date.isoformat()})  # fmt: skip
+            designated.append(app)
+        listed = {e.application_id for e in entries}
+        others = Application.objects.filter(call=locked.call, status=ApplicationStatus.SUBMITTED).exclude(pk__in=listed)
+        for app in others:
+            _close(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED)
+        before = locked.snapshot()
+        locked.status, locked.document_no, locked.designated_on = NoticeStatus.DESIGNATED, document_no.strip(), date
+        locked.save(update_fields=["status", "document_no", "designated_on", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+    return designated
+
+
+def _close(app: Application, actor: Any, to_status: str, kind: str, message: str = "") -> None:
+    if to_status not in APPLICATION_TRANSITIONS[app.status]:
+        raise ActionError("invalid_transition", _("申报“%(a)s”当前状态不能办理认定。") % {"a": app})
+    before = app.snapshot()
+    app.status = to_status
+    app.save(update_fields=["status", "last_updated"])
+    log_change(app, ChangeLog.Action.UPDATE, before, app.snapshot(), actor=actor, message=message)
+    _event(app, actor, kind, message)
+
+
+def _carry_goals(actor: Any, app: Application) -> None:
+    """Each yearly target of the work plan becomes a BaseTarget of the base (monitored later)."""
+    source = _("%(call)s创建工作方案") % {"call": app.call}
+    for goal in app.goals.all():
+        for offset, raw in enumerate(goal.targets):
+            target = BaseTarget(
+                base=app.base, indicator=goal.indicator, indicator_label=goal.get_indicator_display(),
+                year=goal.first_year + offset, baseline=goal.baseline, value=Decimal(str(raw)), source=source[:128],
+            )  # fmt: skip
+            save_logged(target, actor=actor)
