@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from selection.models import Application, ApplicationEvent, Call
+from selection.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    Call,
+    WorkPlan,
+    WorkPlanGoal,
+    count_chars,
+)
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -35,3 +43,55 @@ class ApplicationEventSerializer(serializers.ModelSerializer):
 
 class RankSerializer(serializers.Serializer):
     rank = serializers.IntegerField(min_value=1, max_value=99)
+
+
+class ConditionSerializer(serializers.Serializer):
+    condition = serializers.CharField()
+    ok = serializers.BooleanField()
+    code = serializers.CharField(allow_blank=True, required=False)
+    message = serializers.CharField()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApplicationDocument
+        fields = ("id", "kind", "original_name", "created")
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=48)
+    file = serializers.FileField()
+
+
+class WorkPlanSerializer(serializers.ModelSerializer):
+    summary_chars = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkPlan
+        fields = (
+            "summary", "summary_chars", "local_economy", "local_ecommerce", "basis", "goals_text", "contents",
+            "safeguards", "implementation",
+        )  # fmt: skip
+
+    def get_summary_chars(self, plan: WorkPlan) -> int:
+        return count_chars(plan.summary)
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    targets = serializers.ListField(child=serializers.CharField())
+    baseline = serializers.CharField()
+
+    class Meta:
+        model = WorkPlanGoal
+        fields = ("indicator", "baseline", "first_year", "targets")
+        read_only_fields = ("first_year",)  # written once for all goals (GoalsWriteSerializer)
+
+
+class GoalsWriteSerializer(serializers.Serializer):
+    first_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    goals = GoalSerializer(many=True)
+
+
+class ExtraSlotSerializer(serializers.Serializer):
+    quota_unit = serializers.CharField(max_length=12, help_text="申报单位代码，如 320000")
+    approved = serializers.BooleanField()

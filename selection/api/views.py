@@ -4,23 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.scoping import CHANGE, restrict
 from core.api.views import ReadOnlyScopedViewSet
-from selection.actions.applications import do_create_application, do_recommend, do_submit
-from selection.actions.calls import do_open_call
+from core.errors import ActionError
+from selection.actions.applications import (
+    do_attach_document,
+    do_check_conditions,
+    do_create_application,
+    do_recommend,
+    do_save_goals,
+    do_save_work_plan,
+    do_submit,
+)
+from selection.actions.calls import do_close_call, do_open_call, do_set_extra_slot
 from selection.api.serializers import (
     ApplicationEventSerializer,
     ApplicationSerializer,
     CallSerializer,
+    ConditionSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    ExtraSlotSerializer,
+    GoalSerializer,
+    GoalsWriteSerializer,
     RankSerializer,
+    WorkPlanSerializer,
 )
-from selection.models import Application, Call
+from selection.models import Application, Call, WorkPlan
 
 
 class CallViewSet(ReadOnlyScopedViewSet):
@@ -36,6 +55,20 @@ class CallViewSet(ReadOnlyScopedViewSet):
         call = do_open_call(request.user, **serializer.validated_data)
         return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(summary="截止申报批次（商务部）", request=None, responses=CallSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        return Response(CallSerializer(do_close_call(request.user, self.get_object())).data)
+
+    @extend_schema(summary="同意或撤回酌情增加名额（商务部）", request=ExtraSlotSerializer, responses=CallSerializer)
+    @action(detail=True, methods=["post"], url_path="extra-slot", serializer_class=ExtraSlotSerializer)
+    def extra_slot(self, request: Request, pk: str | None = None) -> Response:
+        body = ExtraSlotSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        call = do_set_extra_slot(request.user, self.get_object(), body.validated_data["quota_unit"],
+                                 body.validated_data["approved"])  # fmt: skip
+        return Response(CallSerializer(call).data)
+
 
 class ApplicationViewSet(ReadOnlyScopedViewSet):
     """申报。运营主体编制（POST，仅本园区），省级推荐并排序、报送商务部。"""
@@ -43,7 +76,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     queryset = Application.objects.all()
     serializer_class = ApplicationSerializer
     select_related = ("base", "quota_unit")
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -74,3 +107,73 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     def events(self, request: Request, pk: str | None = None) -> Response:
         app = self.get_object()
         return Response(ApplicationEventSerializer(app.events.select_related("actor"), many=True).data)
+
+    def _changeable(self) -> Application:
+        """The application, if the user may change it (404 otherwise, as for reading)."""
+        app = self.get_object()
+        if not restrict(Application.objects.filter(pk=app.pk), self.request.user, CHANGE).exists():
+            raise PermissionDenied
+        return app
+
+    @extend_schema(summary="核验计算条件（结果保存在申报上）", request=None, responses=ConditionSerializer(many=True))
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def check(self, request: Request, pk: str | None = None) -> Response:
+        return Response(ConditionSerializer(do_check_conditions(request.user, self._changeable()), many=True).data)
+
+    @extend_schema(methods=["GET"], summary="申报材料", responses=DocumentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], summary="上传申报材料（multipart：kind, file）", request=DocumentUploadSerializer,
+        responses=DocumentSerializer,
+    )  # fmt: skip
+    @action(
+        detail=True, methods=["get", "post"], filter_backends=[], serializer_class=DocumentUploadSerializer,
+        parser_classes=[MultiPartParser, FormParser],
+    )  # fmt: skip
+    def documents(self, request: Request, pk: str | None = None) -> Response:
+        app = self.get_object()
+        if request.method == "GET":
+            return Response(DocumentSerializer(app.documents.all(), many=True).data)
+        body = DocumentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        document = do_attach_document(request.user, app, body.validated_data["kind"], body.validated_data["file"])
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], summary="创建工作方案", responses=WorkPlanSerializer)
+    @extend_schema(
+        methods=["PATCH"], summary="修改工作方案（只改所发送的章节；摘要不超过 3500 字）",
+        request=WorkPlanSerializer, responses=WorkPlanSerializer,
+    )  # fmt: skip
+    @action(
+        detail=True, methods=["get", "patch"], url_path="work-plan", filter_backends=[],
+        serializer_class=WorkPlanSerializer, parser_classes=[JSONParser],
+    )  # fmt: skip
+    def work_plan(self, request: Request, pk: str | None = None) -> Response:
+        app = self.get_object()
+        if request.method == "GET":
+            plan = WorkPlan.objects.filter(application=app).first() or WorkPlan(application=app)
+            return Response(WorkPlanSerializer(plan).data)
+        data = request.data
+        if not isinstance(data, dict):
+            raise ActionError("not_object", _("请求体须为对象：{章节: 文本}。"))
+        changes = {k: v for k, v in data.items() if k != "summary_chars"}
+        if any(not isinstance(v, str) for v in changes.values()):
+            raise ActionError("not_text", _("工作方案各章节须为文本。"))
+        return Response(WorkPlanSerializer(do_save_work_plan(request.user, app, changes)).data)
+
+    @extend_schema(methods=["GET"], summary="创建目标", responses=GoalSerializer(many=True))
+    @extend_schema(
+        methods=["PUT"], summary="替换创建目标（每项指标 3—5 年）", request=GoalsWriteSerializer,
+        responses=GoalSerializer(many=True),
+    )  # fmt: skip
+    @action(
+        detail=True, methods=["get", "put"], filter_backends=[], serializer_class=GoalsWriteSerializer,
+        parser_classes=[JSONParser],
+    )  # fmt: skip
+    def goals(self, request: Request, pk: str | None = None) -> Response:
+        app = self.get_object()
+        if request.method == "PUT":
+            body = GoalsWriteSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            rows = {g["indicator"]: (g["baseline"], list(g["targets"])) for g in body.validated_data["goals"]}
+            do_save_goals(request.user, app, body.validated_data["first_year"], rows)
+        return Response(GoalSerializer(app.goals.all(), many=True).data)

@@ -51,3 +51,58 @@ def test_call_to_submission_through_the_api(world: World) -> None:
 
 def test_schema_stays_valid_with_the_selection_endpoints() -> None:
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_the_operator_prepares_the_whole_application_through_the_api(world: World, tmp_path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    call = Call.objects.create(
+        title="第三批", document_no="商办电函〔2099〕2号", status="open",
+        deadline=__import__("datetime").datetime(2099, 2, 28, 15, 59, 59, tzinfo=__import__("datetime").UTC),
+    )  # fmt: skip
+    operator = api(world, "operator_rc")
+    app_id = operator.post(
+        "/api/applications/", {"call": call.pk, "area_m2": "25000.00", "operating_since": "2013-05-01"}, format="json"
+    ).json()["id"]
+    # Work plan: the 3,501st character is refused with the count; the 3,500th is accepted.
+    too_long = operator.patch(f"/api/applications/{app_id}/work-plan/", {"summary": "字" * 3501}, format="json")
+    assert too_long.status_code == 400 and "3501" in too_long.content.decode()
+    ok = operator.patch(
+        f"/api/applications/{app_id}/work-plan/", {"summary": "字 " * 3500, "basis": "园区规划面积 3 平方公里"},
+        format="json",
+    )  # fmt: skip
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["summary_chars"] == 3500
+    assert operator.get(f"/api/applications/{app_id}/work-plan/").json()["basis"] == "园区规划面积 3 平方公里"
+    # Goals: 3 to 5 years per indicator.
+    goals = {"first_year": 2100, "goals": [{"indicator": "jobs", "baseline": "1200", "targets": ["1500", "1800"]}]}
+    short = operator.put(f"/api/applications/{app_id}/goals/", goals, format="json")
+    assert short.status_code == 400 and "3—5" in short.content.decode()
+    goals["goals"][0]["targets"].append("2100")  # type: ignore[index]  # a list inside the literal above
+    put = operator.put(f"/api/applications/{app_id}/goals/", goals, format="json")
+    assert put.status_code == 200 and put.json()[0]["targets"] == ["1500", "1800", "2100"]
+    # Documents, then the computed conditions.
+    upload = SimpleUploadedFile("规划.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    sent = operator.post(
+        f"/api/applications/{app_id}/documents/", {"kind": "development_plan", "file": upload}, format="multipart"
+    )
+    assert sent.status_code == 201, sent.content
+    assert [d["kind"] for d in operator.get(f"/api/applications/{app_id}/documents/").json()] == ["development_plan"]
+    bad = operator.post(
+        f"/api/applications/{app_id}/documents/",
+        {"kind": "nonsense", "file": SimpleUploadedFile("x.pdf", b"%PDF")}, format="multipart",
+    )  # fmt: skip
+    assert bad.status_code == 400 and "未知的材料类别" in bad.content.decode()
+    checked = operator.post(f"/api/applications/{app_id}/check/")
+    assert checked.status_code == 200
+    failed = {c["condition"] for c in checked.json() if not c["ok"]}
+    assert "documents" in failed  # six of the seven kinds are missing
+    # Someone else's application: not found, not forbidden.
+    assert api(world, "prov_js").post(f"/api/applications/{app_id}/check/").status_code == 404
+    assert api(world, "prov_js").get(f"/api/applications/{app_id}/work-plan/").status_code == 404
+    # The ministry's discretionary extra slot and closing the call.
+    ministry = api(world, "ministry")
+    slot = ministry.post(f"/api/calls/{call.pk}/extra-slot/", {"quota_unit": "320000", "approved": True}, format="json")
+    assert slot.status_code == 200 and slot.json()["params"]["extra_slot_units"] == ["320000"]
+    assert api(world, "prov_js").post(f"/api/calls/{call.pk}/close/").status_code == 403
+    assert ministry.post(f"/api/calls/{call.pk}/close/").json()["status"] == "closed"
