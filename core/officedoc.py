@@ -53,7 +53,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -81,6 +81,7 @@ HEADER_DISTANCE = Mm(15)
 BODY_LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
 TITLE_LINE_PITCH = Pt(35)
 TABLE_LINE_PITCH = Pt(20)
+TEXT_WIDTH_MM = 156  # 版心 width: 210 − 28 − 26
 CHAR = SIZE_3.pt  # one character of body text, in points: the unit of indents
 # Children of w:pPr that come after w:pBdr (ECMA-376 order; Word refuses elements out of order).
 _AFTER_PBDR = (
@@ -168,7 +169,7 @@ class OfficialDocument:
         self._setup_styles()
         self._setup_page_numbers()
         core = self._doc.core_properties
-        core.title = title
+        core.title = title.replace("\n", "")
         core.author = issuer or ""
         core.language = "zh-CN"
         # python-docx's template starts with one empty paragraph; the document starts with ours.
@@ -370,33 +371,44 @@ class OfficialDocument:
     def table(
         self, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, widths_mm: Sequence[float] | None = None
     ) -> Any:
-        """A table in 4号仿宋 with full borders; the header row repeats on every page. Cells are
-        centred except a first column of text; `None` prints as empty."""
+        """A table in 4号仿宋 with full borders (header row in 黑体); the header row repeats on
+        every page and no row is split across pages. Cells are centred except the first column;
+        `None` prints as empty. `widths_mm` sets column widths (the 版心 is 156 mm wide)."""
         rows = [list(r) for r in rows]
         table = self._doc.add_table(rows=1 + len(rows), cols=len(headers))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         self._borders(table)
+        for i, row in enumerate(table.rows):
+            tr_pr = row._tr.get_or_add_trPr()
+            for flag in ("w:cantSplit", "w:tblHeader") if i == 0 else ("w:cantSplit",):
+                el = OxmlElement(flag)
+                el.set(qn("w:val"), "true")
+                tr_pr.append(el)
         header_row = table.rows[0]
-        tr_pr = header_row._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        tr_pr.append(repeat)
         for cell, text in zip(header_row.cells, headers, strict=True):
             self._cell(cell, str(text), FONT_HEADING1, WD_ALIGN_PARAGRAPH.CENTER)
         for row, values in zip(table.rows[1:], rows, strict=True):
             for i, (cell, value) in enumerate(zip(row.cells, values, strict=False)):
                 align = WD_ALIGN_PARAGRAPH.LEFT if i == 0 else WD_ALIGN_PARAGRAPH.CENTER
                 self._cell(cell, "" if value is None else str(value), FONT_BODY, align)
-        if widths_mm:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths_mm, strict=False):
-                    cell.width = Mm(width)
+        widths = list(widths_mm) if widths_mm else [TEXT_WIDTH_MM / len(headers)] * len(headers)
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=False):
+            column.width = Mm(width)  # w:gridCol, which LibreOffice and WPS follow
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=False):
+                cell.width = Mm(width)  # w:tcW, which Word follows
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         return table
 
     def _cell(self, cell: Any, text: str, font: str, align: Any) -> None:
         p = cell.paragraphs[0]
         p.alignment = align
         _exact(p, TABLE_LINE_PITCH)
+        # Off the page's line grid, or the 22-line pitch of the body would apply inside cells.
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        p._p.get_or_add_pPr().insert_element_before(snap, *_AFTER_PBDR[_AFTER_PBDR.index("w:snapToGrid") + 1 :])
         r = p.add_run(text)
         r.font.size = SIZE_4
         _set_fonts(r._r, font)
