@@ -24,7 +24,7 @@ from registry.actions.enterprises import do_register_enterprise
 from registry.actions.residencies import do_end_residency
 from registry.filtersets import BaseFilterSet, EnterpriseFilterSet
 from registry.forms import ENTERPRISE_EDITABLE, BaseEditForm, BaseStatusForm, EnterpriseCreateForm, EnterpriseEditForm
-from registry.models import Base, Enterprise, Residency, Title
+from registry.models import Base, BaseTarget, Enterprise, Residency, Title
 
 
 class BaseListView(ScopedListView):
@@ -64,7 +64,20 @@ class BaseDetailView(ScopedDetailView):
             "can_change": restrict(Base.objects.filter(pk=obj.pk), user, CHANGE).exists(),
             "status_form": BaseStatusForm() if getattr(user, "role", None) == Role.MINISTRY else None,
             "enterprises_url_query": f"base={obj.pk}",
+            **self.targets(obj),
         }
+
+    def targets(self, obj: Base) -> dict[str, Any]:
+        """The work-plan targets carried over on designation, as indicator × year."""
+        rows: dict[str, dict[str, Any]] = {}
+        years: set[int] = set()
+        for t in restrict(BaseTarget.objects.filter(base=obj), self.request.user, VIEW):
+            row = rows.setdefault(t.indicator, {"label": t.indicator_label, "baseline": t.baseline, "values": {}})
+            row["values"][t.year] = t.value
+            years.add(t.year)
+        ordered = sorted(years)
+        table = [{**r, "cells": [r["values"].get(y) for y in ordered]} for r in rows.values()]
+        return {"target_years": ordered, "target_rows": table}
 
 
 class EnterpriseListView(ScopedListView):
