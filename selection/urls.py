@@ -18,4 +18,5 @@ urlpatterns = [
     path("applications/<int:pk>/goals/", views.GoalsView.as_view(), name="goals"),
     path("applications/<int:pk>/check/", views.ApplicationCheckView.as_view(), name="application_check"),
     path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(), name="application_submit"),
+    path("applications/<int:pk>/roster/", views.ApplicationRosterView.as_view(), name="application_roster"),
 ]

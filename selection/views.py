@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
+from accounts.scoping import ADD, CHANGE, EXPORT, VIEW, access, can, restrict
 from core.views import Column, ScopedListView, run_action
 from selection.actions.applications import (
     do_attach_document,
@@ -38,6 +38,7 @@ from selection.models import (
     WorkPlan,
     count_chars,
 )
+from selection.roster import summary_of
 
 
 class CallListView(ScopedListView):
@@ -131,8 +132,61 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "can_upload": can_change and app.status == ApplicationStatus.DRAFT,
             "document_kinds": [(k, item.label) for k, item in params_for(app).document_kinds.items()],
             "documents": app.documents.all(),
+            "roster_totals": summary_of(app.base_id),
         }
         return render(request, "selection/application_detail.html", context)
+
+
+class ApplicationRosterView(LoginRequiredMixin, View):
+    """The roster of resident enterprises of the application's base, linked to the registry.
+    Whoever may see the application sees it (the residencies are read for that base only, after
+    `access()` on the application); contact details are never shown. Once submitted, the roster
+    frozen at submission is shown first. `?export=xlsx` exports the current roster,
+    `?export=submitted` the frozen workbook; both are logged as exports."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        from django.http import FileResponse, Http404
+
+        from core import exports
+        from core.audit import log_event
+        from core.models import ChangeLog
+        from selection import roster as rosters
+
+        fmt = request.GET.get("export")
+        app = access(Application.objects.select_related("call", "base"), request.user, pk, EXPORT if fmt else VIEW)
+        frozen = []
+        if app.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RECOMMENDED):
+            for document in app.documents.filter(kind=rosters.ROSTER_KIND):
+                try:
+                    with document.file.open("rb") as fh:
+                        rows = rosters.read_frozen(fh.read())
+                except OSError:
+                    rows = None  # the file is missing from storage: shown by its name only
+                frozen.append((document, None if rows is None else rosters.display(rows)))
+        if fmt == "submitted":
+            generated = [d for d, rows in frozen if rows is not None]
+            if not generated:
+                raise Http404
+            log_event(ChangeLog.Action.EXPORT, obj=app, message=f"xlsx {_('报送时入驻企业名录')}")
+            return FileResponse(
+                generated[0].file.open("rb"),
+                as_attachment=True,
+                filename=generated[0].original_name,
+                content_type=exports.XLSX_TYPE,
+            )
+        current = rosters.roster_of(app.base_id)
+        if fmt == "xlsx":
+            log_event(ChangeLog.Action.EXPORT, obj=app, message=f"xlsx {_('入驻企业名录')}")
+            return exports.respond("xlsx", "roster", rosters.headers(), rosters.table(current))
+        context = {
+            "object": app,
+            "title": _("入驻企业名录"),
+            "roster": current,
+            "frozen": frozen,
+            "frozen_file": any(rows is not None for _d, rows in frozen),
+            "headers": rosters.headers(),
+        }
+        return render(request, "selection/roster.html", context)
 
 
 class ApplicationRecommendView(LoginRequiredMixin, View):

@@ -116,10 +116,45 @@ def do_submit(actor: Any, application: Application, now: datetime.datetime | Non
                 submitted_at=moment,
             )  # fmt: skip
         else:
+            frozen = _freeze_roster(actor, locked, moment)
             _transition(
-                locked, actor, ApplicationStatus.SUBMITTED, ApplicationEvent.Kind.SUBMITTED, submitted_at=moment
-            )
+                locked, actor, ApplicationStatus.SUBMITTED, ApplicationEvent.Kind.SUBMITTED, frozen,
+                submitted_at=moment,
+            )  # fmt: skip
     return locked
+
+
+def _freeze_roster(actor: Any, application: Application, moment: datetime.datetime) -> str:
+    """The roster of resident enterprises as it stands at submission, kept as an .xlsx document of
+    the roster kind so that reviewers see what was submitted, not the registry of later days.
+    Nothing is generated when the operator uploaded a roster file or the base has no current
+    resident. Returns the sentence for the timeline ("" when nothing was frozen)."""
+    from django.core.files.base import ContentFile
+
+    from selection.checks import params_for
+    from selection.roster import ROSTER_KIND, frozen_name, roster_of, workbook
+
+    if ROSTER_KIND not in params_for(application).document_kinds:
+        return ""
+    if application.documents.filter(kind=ROSTER_KIND).exists():
+        return ""
+    roster = roster_of(application.base_id)
+    if not roster.rows:
+        return ""
+    stamp = timezone.localtime(moment).strftime("%Y%m%d-%H%M%S")
+    document = ApplicationDocument(
+        application=application,
+        kind=ROSTER_KIND,
+        file=ContentFile(workbook(roster), name=f"roster-{application.pk}-{stamp}.xlsx"),
+        original_name=frozen_name(application.base, moment),
+    )
+    t = roster.totals
+    message = _(
+        "入驻企业名录已按报送时登记库冻结：%(n)s 家企业，"
+        "年营业收入合计 %(revenue)s 万元，从业人数合计 %(employees)s 人（%(file)s）。"
+    ) % {"n": t.count, "revenue": f"{t.revenue:,.2f}", "employees": t.employees, "file": document.original_name}
+    save_logged(document, actor=actor, message=message)
+    return message
 
 
 def do_check_conditions(actor: Any, application: Application, at: datetime.datetime | None = None) -> list[Any]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from core.testing.world import World
 from selection.actions.applications import do_create_application
@@ -16,6 +19,13 @@ BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 UTC = datetime.UTC
 # 商办电函〔2014〕767号: materials by 2015-02-28; the call stores its deadline as an instant.
 DEADLINE = datetime.datetime(2015, 2, 28, 23, 59, 59, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(tmp_path: Path) -> Iterator[None]:
+    """Documents uploaded or generated (the roster frozen at submission) go to a temporary folder."""
+    with override_settings(MEDIA_ROOT=str(tmp_path / "media")):
+        yield
 
 
 @pytest.fixture
