@@ -140,10 +140,12 @@ def notice_end(notice: Notice, starts_on: datetime.date) -> datetime.date:
         ) from None
 
 
-def do_publish_notice(actor: Any, notice: Notice, starts_on: datetime.date | None = None) -> Notice:
+def do_publish_notice(
+    actor: Any, notice: Notice, starts_on: datetime.date | None = None, now: datetime.datetime | None = None
+) -> Notice:
     """Publish the proposed list on the public page; the period runs from `starts_on` (day 1)."""
     _ministry(actor)
-    now = timezone.now()
+    now = now or timezone.now()
     start = starts_on or local_date(now)
     if start < local_date(now):
         raise ActionError("start_in_past", _("公示开始日不能早于今天。"), field="starts_on")
@@ -267,6 +269,13 @@ def do_designate(
             assert locked.ends_on is not None
             raise ActionError(
                 "period_running", _("公示期至 %(end)s 届满，届满后方可认定。") % {"end": locked.ends_on.isoformat()}
+            )
+        assert locked.ends_on is not None
+        if date <= locked.ends_on:
+            raise ActionError(
+                "date_before_end",
+                _("认定日期须在公示期届满（%(end)s）之后。") % {"end": locked.ends_on.isoformat()},
+                field="date",
             )
         pending = locked.objections.filter(status=ObjectionStatus.PENDING).count()
         if pending:
