@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/<int:pk>/extra-slot/", views.CallExtraSlotView.as_view(), name="call_extra_slot"),
     path("calls/<int:pk>/precheck/", views.PrecheckView.as_view(), name="precheck"),
     path("calls/<int:pk>/apply/", views.ApplicationCreateView.as_view(), name="application_add"),
+    path("calls/<int:pk>/precheck-live/", views.ApplicationLiveCheckView.as_view(), name="application_precheck_live"),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
     path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),
     path("applications/<int:pk>/documents/", views.ApplicationDocumentView.as_view(), name="application_document"),

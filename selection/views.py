@@ -118,6 +118,73 @@ class ApplicationCreateView(LoginRequiredMixin, View):
         return redirect("selection:call_detail", pk=call.pk)
 
 
+class ApplicationLiveCheckView(LoginRequiredMixin, View):
+    """Live check (htmx): the computed conditions and the quota for the values the operator is
+    typing (area, operating since), through the same adapter and engine as 核验条件 and the batch
+    pre-check (`selection.checks.live_check`). Nothing is saved and nothing is logged. Returns an
+    HTML fragment swapped into the page's live region (role="status", aria-live="polite").
+
+    Without `application`: the operator drafting a new application for its own base in an open
+    call. With `application`: whoever may change it (its operator, the province of its unit).
+    Anyone else gets 403, or 404 for an application outside their scope."""
+
+    LABELS = {
+        "operating_years": gettext_lazy("运营年限"),
+        "office_area": gettext_lazy("办公建筑面积"),
+        "operator_credit_code": gettext_lazy("运营主体统一社会信用代码"),
+        "documents": gettext_lazy("相关文件"),
+        "not_covered": gettext_lazy("涵盖区域"),
+        "quota": gettext_lazy("推荐名额"),
+    }
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from selection.checks import live_check
+
+        call = access(Call.objects.all(), request.user, pk, VIEW)
+        user: Any = request.user
+        app_id = request.POST.get("application", "")
+        application = None
+        if app_id:
+            if not app_id.isdigit():
+                raise PermissionDenied
+            application = access(
+                Application.objects.select_related("base", "call").filter(call=call), user, int(app_id), CHANGE
+            )
+            base = application.base
+        elif user.role == Role.OPERATOR and user.base is not None and can(user, Application, ADD):
+            if call.status != CallStatus.OPEN:
+                raise PermissionDenied
+            base = user.base
+        else:
+            raise PermissionDenied
+        form = ApplicationForm(request.POST)
+        form.is_valid()
+        values = form.cleaned_data
+        problems = [
+            _("「%(field)s」：%(error)s") % {"field": form.fields[name].label, "error": error}
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        found, decision = live_check(
+            call,
+            base,
+            area_m2=values.get("area_m2"),
+            operating_since=values.get("operating_since"),
+            application=application,
+        )
+        rows = [(self.LABELS.get(c["condition"], c["condition"]), c["ok"], c["message"]) for c in found]
+        if decision is not None:
+            rows.append((self.LABELS["quota"], decision.inside, decision.message))
+        context = {
+            "rows": rows,
+            "problems": problems,
+            "eligible": all(ok for _label, ok, _m in rows),
+            "deadline": call.deadline,
+            "past_deadline": timezone.now() > call.deadline,
+        }
+        return render(request, "selection/_live_check.html", context)
+
+
 class ApplicationDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         app = access(Application.objects.select_related("call", "base", "quota_unit"), request.user, pk, VIEW)
