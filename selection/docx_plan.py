@@ -52,9 +52,9 @@ class Section:
         return f"{self.number}、{self.title}" if self.level == 1 else f"（{self.number}）{self.title}"
 
     @property
-    def key(self) -> str:
-        """A short name for messages: 一、摘要 → 一; 三（二） for a sub-section."""
-        return self.number if self.level == 1 else f"{self.parent}（{self.number}）"
+    def label(self) -> str:
+        """The heading with its parent's number, for messages: 一、摘要, 三（一）创建基础."""
+        return self.heading if self.level == 1 else f"{self.parent}{self.heading}"
 
 
 # 商办电函〔2014〕767号 附件《国家电子商务示范基地创建工作实施方案编制要点》, in order.
@@ -401,7 +401,7 @@ def parse_docx(data: bytes, indicators: Mapping[str, str]) -> ParsedPlan:
             plan.found.append(FoundHeading(current_heading, current, current_count))
             if current.field is None and container_text:
                 code = "ignored_section" if current.number == "四" else "container_text"
-                plan.issues.append(Issue(code, {"heading": current.heading, "paragraphs": container_text}))
+                plan.issues.append(Issue(code, {"heading": current.label, "paragraphs": container_text}))
         container_text = 0
         current_count = 0
 
@@ -422,7 +422,7 @@ def parse_docx(data: bytes, indicators: Mapping[str, str]) -> ParsedPlan:
             if current is not None and current.field and unknown is None:
                 lines[current.field].extend(text_rows)
                 current_count += len(text_rows)
-                plan.issues.append(Issue("table_as_text", {"heading": current.heading, "rows": len(text_rows)}))
+                plan.issues.append(Issue("table_as_text", {"heading": current.label, "rows": len(text_rows)}))
             elif unknown is not None:
                 unknown = UnrecognisedHeading(unknown.text, unknown.paragraphs + len(text_rows))
             else:
@@ -439,10 +439,10 @@ def parse_docx(data: bytes, indicators: Mapping[str, str]) -> ParsedPlan:
             found_any = True
             current, current_heading = section, text.strip()
             if heading.numbered is not None and heading.numbered != (section.level, section.number):
-                plan.issues.append(Issue("numbering", {"written": text.strip(), "heading": section.heading}))
+                plan.issues.append(Issue("numbering", {"written": text.strip(), "heading": section.label}))
             if section.field:
                 if section.field in lines:
-                    plan.issues.append(Issue("duplicate", {"heading": section.heading}))
+                    plan.issues.append(Issue("duplicate", {"heading": section.label}))
                     if lines[section.field]:
                         lines[section.field].append("")
                 else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from selection import views
+from selection import docx_views, views
 
 app_name = "selection"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),
     path("applications/<int:pk>/documents/", views.ApplicationDocumentView.as_view(), name="application_document"),
     path("applications/<int:pk>/work-plan/", views.WorkPlanView.as_view(), name="work_plan"),
+    path("applications/<int:pk>/work-plan.docx", docx_views.WorkPlanDocxView.as_view(), name="work_plan_docx"),
+    path("applications/<int:pk>/work-plan/upload/", docx_views.WorkPlanUploadView.as_view(), name="work_plan_upload"),
     path("applications/<int:pk>/goals/", views.GoalsView.as_view(), name="goals"),
     path("applications/<int:pk>/check/", views.ApplicationCheckView.as_view(), name="application_check"),
     path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(), name="application_submit"),
