@@ -61,7 +61,7 @@ class Roster:
 
 def active_residencies(base: Base | int) -> Any:
     """The base's current residencies with their enterprises and city-or-higher titles: three
-    queries whatever the number of enterprises."""
+    queries (residencies with their enterprises, then their titles) whatever the number of enterprises."""
     base_id = base if isinstance(base, int) else base.pk
     titles = Title.objects.filter(level__in=TITLE_LEVELS).order_by("-year", "name")
     return (
