@@ -237,8 +237,10 @@ def test_if_empty_is_a_no_op_and_a_second_seed_is_refused(seeded: str) -> None:
 
 
 def test_one_account_per_role_with_the_shared_password(seeded: str) -> None:
-    users = {u.username: u for u in User.objects.all()}
+    # The participants of the selection demo (other parks' operators, experts) cannot sign in.
+    users = {u.username: u for u in User.objects.all() if u.has_usable_password()}
     assert set(users) == {a.username for a in DEMO_ACCOUNTS}
+    assert all(u.username.startswith("demo_") for u in User.objects.all() if not u.has_usable_password())
     assert {u.role for u in users.values()} == set(Role.values)
     for user in users.values():
         assert user.check_password(DEMO_PASSWORD), user.username
@@ -300,3 +302,16 @@ def test_demo_accounts_before_seeding_says_what_to_do() -> None:
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)
     assert "seed_demo" in out.getvalue()
+
+
+def test_the_demo_holds_a_call_under_review_with_sheets_left_for_the_demo_expert(seeded: str) -> None:
+    from selection.models import Application, ApplicationStatus, Assignment, Call, ReviewStage
+
+    assert Call.objects.count() == 2
+    submitted = Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+    assert submitted.count() >= 2
+    assert ReviewStage.objects.get().entries.count() == submitted.count()
+    mine = Assignment.objects.filter(expert__user__username="expert_demo")
+    assert mine.exists() and not mine.filter(total__isnull=False).exists()
+    assert Assignment.objects.exclude(expert__user__username="expert_demo").filter(total__isnull=True).count() == 0
+    assert "申报批次 2 个" in seeded

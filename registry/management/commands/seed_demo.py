@@ -54,6 +54,11 @@ class Command(BaseCommand):
             raise CommandError(_("行政区划数据不完整，无法生成演示数据：%(error)s") % {"error": exc}) from exc
         planned = time.perf_counter()
         counts = write_plan(plan)
+        from core.audit import audit_context
+        from selection.demo import seed_selection
+
+        with audit_context(source=ChangeLog.Source.COMMAND):
+            selection_counts = seed_selection(plan.seed)
         analyze(Base, BaseStatusChange, Enterprise, Residency, Title, ChangeLog)
         written = time.perf_counter()
 
@@ -66,7 +71,9 @@ class Command(BaseCommand):
                 "已生成演示数据（随机种子 %(seed)d）：基地 %(bases)d 家（现有示范基地 %(holding)d 家，"
                 "其中警示 %(warned)d、整改 %(rectifying)d；后备园区 %(candidate)d；已撤销 %(removed)d），"
                 "状态变更 %(changes)d 条，"
-                "企业 %(enterprises)d 家，入驻记录 %(residencies)d 条，示范称号 %(titles)d 个，演示账号 %(users)d 个。"
+                "企业 %(enterprises)d 家，入驻记录 %(residencies)d 条，示范称号 %(titles)d 个，演示账号 %(users)d 个；"
+                "申报批次 %(calls)d 个（其中 1 个在初步评议中：申报 %(applications)d 份，"
+                "专家 %(experts)d 人，已提交评分表 %(sheets)d 份）。"
             )
             % {
                 "seed": plan.seed,
@@ -81,6 +88,10 @@ class Command(BaseCommand):
                 "residencies": counts["residencies"],
                 "titles": counts["titles"],
                 "users": counts["users"],
+                "calls": selection_counts.get("calls", 0),
+                "applications": selection_counts.get("applications", 0),
+                "experts": selection_counts.get("experts", 0),
+                "sheets": selection_counts.get("sheets", 0),
             }
         )
         self.stdout.write(
