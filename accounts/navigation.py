@@ -38,6 +38,10 @@ def menu_for(user: Any, path: str) -> list[NavItem]:
 
     if can(user, Call, VIEW):
         entries.append((_("申报"), reverse("selection:call_list")))
+    if user.role == Role.MINISTRY:
+        entries.append((_("评审"), reverse("selection:stage_list")))
+    if user.role == Role.EXPERT:
+        entries.append((_("我的评审"), reverse("selection:my_reviews")))
     entries.append((_("行政区划"), reverse("regions:region_list")))
     entries.append((_("申报单位"), reverse("regions:quotaunit_list")))
     entries.append((_("示范城市"), reverse("regions:democity_list")))

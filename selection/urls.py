@@ -1,6 +1,7 @@
 from django.urls import path
 
 from selection import docx_views, views
+from selection.urls_review import urlpatterns as review_urlpatterns
 
 app_name = "selection"
 
@@ -23,3 +24,5 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(), name="application_submit"),
     path("applications/<int:pk>/roster/", views.ApplicationRosterView.as_view(), name="application_roster"),
 ]
+
+urlpatterns += review_urlpatterns

@@ -39,6 +39,7 @@ from selection.models import (
     count_chars,
 )
 from selection.roster import summary_of
+from selection.views_review import application_review_context, call_review_context
 
 
 class CallListView(ScopedListView):
@@ -97,6 +98,7 @@ class CallDetailView(LoginRequiredMixin, View):
             "is_ministry": user.role == Role.MINISTRY,
             "extra_slot_units": call.params.get("extra_slot_units", []),
         }
+        context.update(call_review_context(user, call))
         return render(request, "selection/call_detail.html", context)
 
 
@@ -201,6 +203,7 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "documents": app.documents.all(),
             "roster_totals": summary_of(app.base_id),
         }
+        context.update(application_review_context(request.user, app))
         return render(request, "selection/application_detail.html", context)
 
 
