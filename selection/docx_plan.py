@@ -138,7 +138,9 @@ def build_docx(
                 [g.label, g.baseline, *(_target(g, y) for y in years)]
                 for g in goals
             ]  # fmt: skip
-            year_mm, baseline_mm = 21, 19
+            # Year columns as wide as the indicator column (≥ 50 mm) allows, between 21 and 26 mm.
+            baseline_mm = 19
+            year_mm = max(21.0, min(26.0, (TEXT_WIDTH_MM - baseline_mm - 50) / len(years)))
             indicator_mm = TEXT_WIDTH_MM - baseline_mm - year_mm * len(years)
             doc.table(headers, rows, widths_mm=[indicator_mm, baseline_mm, *([year_mm] * len(years))])
         if section.number == "四" and section.level == 1:

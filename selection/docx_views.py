@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.models import Role
 from accounts.scoping import VIEW, access
 from core import uploads
 from core.audit import log_event
@@ -27,7 +28,7 @@ from core.officedoc import DOCX_CONTENT_TYPE, text_width
 from core.views import run_action
 from selection.actions.work_plan_docx import do_import_work_plan
 from selection.docx_plan import FIELDS, GoalLabels, GoalRow, build_docx
-from selection.models import Application, WorkPlan
+from selection.models import Application, ApplicationStatus, WorkPlan
 
 TITLE_LINE_CHARS = 20  # a line of 2号 on the 156 mm 版心 holds about 20 characters
 
@@ -87,7 +88,8 @@ class WorkPlanUploadView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         app = access(Application.objects.select_related("base", "call"), request.user, pk, VIEW)
-        context = {"object": app, "title": _("上传工作方案")}
+        editable = getattr(request.user, "role", None) == Role.OPERATOR and app.status == ApplicationStatus.DRAFT
+        context = {"object": app, "title": _("上传工作方案"), "editable": editable}
         upload = request.FILES.get("file")
         try:
             uploads.check_declared_length(request.META.get("CONTENT_LENGTH"))
