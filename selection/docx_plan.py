@@ -12,9 +12,10 @@ How a heading is recognised (`parse_docx`):
 - with or without the annex's numbering: 一、 / 一． / 一. / 一 and （一） / (一) / （一）、, full-
   or half-width, with any spaces; a trailing 。 or ： is ignored; a numbered heading may run in
   with its text ("（一）创建基础。园区……");
-- a paragraph that looks like a heading (numbered 一、 or （一） with a short text, or in a Word
-  heading style) but names no section of the annex is an unrecognised heading: what follows it,
-  up to the next recognised heading, is not imported and is reported.
+- a paragraph that looks like a heading (numbered 一、 or （一） with a short text, or in a first- or
+  second-level Word heading style) but names no section of the annex is an unrecognised heading:
+  what follows it, up to the next recognised heading, is not imported and is reported. Deeper
+  levels (1. / （1） / Heading 3) are the plan's own structure and stay in the section's text.
 
 Text between two headings becomes the section's text, one line per paragraph. A table whose header
 row has year columns (2025, 2025年 …) and whose rows name indicators of 三（二） is the goals table;

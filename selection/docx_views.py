@@ -90,9 +90,10 @@ class WorkPlanUploadView(LoginRequiredMixin, View):
         app = access(Application.objects.select_related("base", "call"), request.user, pk, VIEW)
         editable = getattr(request.user, "role", None) == Role.OPERATOR and app.status == ApplicationStatus.DRAFT
         context = {"object": app, "title": _("上传工作方案"), "editable": editable}
-        upload = request.FILES.get("file")
         try:
+            # Before request.FILES: a body declared over the limit is refused unread.
             uploads.check_declared_length(request.META.get("CONTENT_LENGTH"))
+            upload = request.FILES.get("file")
             if upload is None:
                 raise uploads.UploadRefused("missing", _("请选择要上传的 .docx 文件。"))
             uploads.check_size(upload.size or 0)  # before the body is read into memory
