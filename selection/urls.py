@@ -14,6 +14,7 @@ urlpatterns = [
     path("calls/<int:pk>/apply/", views.ApplicationCreateView.as_view(), name="application_add"),
     path("calls/<int:pk>/precheck-live/", views.ApplicationLiveCheckView.as_view(), name="application_precheck_live"),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/edit/", views.ApplicationEditView.as_view(), name="application_edit"),
     path("applications/<int:pk>/recommend/", views.ApplicationRecommendView.as_view(), name="application_recommend"),
     path("applications/<int:pk>/documents/", views.ApplicationDocumentView.as_view(), name="application_document"),
     path("applications/<int:pk>/work-plan/", views.WorkPlanView.as_view(), name="work_plan"),

@@ -199,6 +199,11 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "rank_form": RankForm(initial={"rank": app.province_rank or 1}),
             "can_change": can_change,
             "can_upload": can_change and app.status == ApplicationStatus.DRAFT,
+            "edit_form": ApplicationForm(initial={"area_m2": app.area_m2, "operating_since": app.operating_since})
+            if can_change
+            and app.status == ApplicationStatus.DRAFT
+            and getattr(request.user, "role", None) == Role.OPERATOR
+            else None,
             "document_kinds": [(k, item.label) for k, item in params_for(app).document_kinds.items()],
             "documents": app.documents.all(),
             "roster_totals": summary_of(app.base_id),
@@ -257,6 +262,25 @@ class ApplicationRosterView(LoginRequiredMixin, View):
             "headers": rosters.headers(),
         }
         return render(request, "selection/roster.html", context)
+
+
+class ApplicationEditView(LoginRequiredMixin, View):
+    """The operator corrects area and operating date of a draft; the live check follows the form."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from selection.actions.applications import do_update_application
+
+        app = access(Application.objects.all(), request.user, pk, CHANGE)
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            run_action(request, do_update_application, app, success=_("申报信息已保存。"), **form.cleaned_data)
+        else:
+            for name, errors in form.errors.items():
+                for error in errors:
+                    messages.error(
+                        request, _("「%(field)s」：%(error)s") % {"field": form.fields[name].label, "error": error}
+                    )
+        return redirect("selection:application_detail", pk=app.pk)
 
 
 class ApplicationRecommendView(LoginRequiredMixin, View):

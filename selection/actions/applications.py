@@ -71,6 +71,21 @@ def do_create_application(
     return application
 
 
+def do_update_application(
+    actor: Any, application: Application, *, area_m2: Decimal, operating_since: datetime.date
+) -> Application:
+    """The operator corrects the declared facts of a draft (office area, operating since)."""
+    with transaction.atomic():
+        locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
+        if locked is None or getattr(actor, "role", None) != Role.OPERATOR:
+            raise NotAllowedError(_("申报信息由本园区运营主体填写。"))
+        if locked.status != ApplicationStatus.DRAFT:
+            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改。"))
+        locked.area_m2, locked.operating_since = area_m2, operating_since
+        save_logged(locked, actor=actor, update_fields=["area_m2", "operating_since"])
+    return locked
+
+
 def _locked_for_province(actor: Any, application: Application) -> Application:
     if getattr(actor, "role", None) != Role.PROVINCE:
         raise NotAllowedError(_("推荐和报送由省级商务主管部门办理。"))
