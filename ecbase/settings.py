@@ -196,7 +196,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used by several fields (a base's status, a change's from/to).
-    "ENUM_NAME_OVERRIDES": {"BaseStatusEnum": "registry.models.BaseStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "BaseStatusEnum": "registry.models.BaseStatus",
+        "StageKindEnum": "selection.models.StageKind",
+        "StageStatusEnum": "selection.models.StageStatus",
+    },
 }
 
 # Background jobs: in a thread of this process unless a Celery broker is configured.
