@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("imports/", include("registry.imports.urls")),
     path("selection/", include("selection.urls")),
+    path("notices/", include("selection.public_urls")),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from selection import docx_views, views
+from selection.urls_notice import urlpatterns as notice_urlpatterns
 from selection.urls_review import urlpatterns as review_urlpatterns
 
 app_name = "selection"
@@ -27,3 +28,4 @@ urlpatterns = [
 ]
 
 urlpatterns += review_urlpatterns
+urlpatterns += notice_urlpatterns

@@ -54,8 +54,11 @@ def calendar_2025() -> None:
 
 def objector(notice: Notice, now: datetime.datetime, **extra: Any) -> Objection:
     fields: dict[str, Any] = {
-        "name": "李四", "phone": "010-85093748", "content": "该园区入驻企业数量与申报材料不符，请核查。", "now": now,
-    }  # fmt: skip
+        "name": "李四",
+        "phone": "010-85093748",
+        "content": "该园区入驻企业数量与申报材料不符，请核查。",
+        "now": now,
+    }
     fields.update(extra)
     return do_lodge_objection(notice, **fields)
 
@@ -68,11 +71,14 @@ def published(
 
 def test_only_applications_that_passed_the_defence_are_eligible_best_first(world: World, call: Call) -> None:
     park(world, "yuzhong", "渝中数字经济产业园", "50", "500106")
-    apps = reviewed(world, call, ["shapingba", "yuzhong"], scores={"shapingba": "81", "yuzhong": "93.5"},
-                    failed=["xuzhou"])  # fmt: skip
+    apps = reviewed(
+        world, call, ["shapingba", "yuzhong"], scores={"shapingba": "81", "yuzhong": "93.5"}, failed=["xuzhou"]
+    )
     rows = eligible_for_list(call)
     assert [(a.base.name, e.score) for a, e in rows] == [
-        ("渝中数字经济产业园", Decimal("93.50")), ("沙坪坝电商产业园", Decimal("81.00"))]  # fmt: skip
+        ("渝中数字经济产业园", Decimal("93.50")),
+        ("沙坪坝电商产业园", Decimal("81.00")),
+    ]
     ministry = world.user("ministry")
     failed = Application.objects.get(base=world.bases["xuzhou"])
     with pytest.raises(ActionError) as err:
@@ -92,8 +98,10 @@ def test_only_applications_that_passed_the_defence_are_eligible_best_first(world
     # Saved again in another order: the draft's list is replaced, not added to.
     again = do_draft_notice(ministry, call, title="关于第二批拟认定名单的公示", applications=apps[::-1])
     assert again.pk == notice.pk
-    assert [e.application.base.name for e in again.entries.order_by("position")] == ["渝中数字经济产业园",
-                                                                                       "沙坪坝电商产业园"]  # fmt: skip
+    assert [e.application.base.name for e in again.entries.order_by("position")] == [
+        "渝中数字经济产业园",
+        "沙坪坝电商产业园",
+    ]
 
 
 def test_passing_the_preliminary_review_alone_is_not_enough(world: World, call: Call) -> None:
@@ -106,8 +114,9 @@ def test_passing_the_preliminary_review_alone_is_not_enough(world: World, call: 
 
 
 def test_period_in_calendar_days_runs_from_the_start_day(world: World, call: Call, calendar_2025: None) -> None:
-    notice = do_draft_notice(world.user("ministry"), call, title="公示", applications=reviewed(world, call),
-                             period_length=7)  # fmt: skip
+    notice = do_draft_notice(
+        world.user("ministry"), call, title="公示", applications=reviewed(world, call), period_length=7
+    )
     notice = published(world, notice)
     # Day 1 is 2025-09-26; the 7th calendar day is 10-02 — the National Day holiday counts.
     assert (notice.starts_on, notice.ends_on, notice.status) == (D(2025, 9, 26), D(2025, 10, 2), NoticeStatus.PUBLISHED)
@@ -118,8 +127,14 @@ def test_period_in_working_days_follows_the_holidays_and_adjusted_weekends(
     world: World, call: Call, calendar_2025: None
 ) -> None:
     apps = reviewed(world, call)
-    notice = do_draft_notice(world.user("ministry"), call, title="公示", applications=apps, period_length=7,
-                             period_unit=PeriodUnit.WORKING_DAYS)  # fmt: skip
+    notice = do_draft_notice(
+        world.user("ministry"),
+        call,
+        title="公示",
+        applications=apps,
+        period_length=7,
+        period_unit=PeriodUnit.WORKING_DAYS,
+    )
     notice = published(world, notice)
     # 09-26 (Fri), 09-28 (Sun, adjusted working day), 09-29, 09-30, [10-01…10-08 off], 10-09, 10-10,
     # 10-11 (Sat, adjusted working day).
@@ -129,15 +144,27 @@ def test_period_in_working_days_follows_the_holidays_and_adjusted_weekends(
 def test_working_days_published_on_a_holiday_start_on_the_next_working_day(
     world: World, call: Call, calendar_2025: None
 ) -> None:
-    notice = do_draft_notice(world.user("ministry"), call, title="公示", applications=reviewed(world, call),
-                             period_length=3, period_unit=PeriodUnit.WORKING_DAYS)  # fmt: skip
+    notice = do_draft_notice(
+        world.user("ministry"),
+        call,
+        title="公示",
+        applications=reviewed(world, call),
+        period_length=3,
+        period_unit=PeriodUnit.WORKING_DAYS,
+    )
     notice = published(world, notice, start=D(2025, 10, 1))
     assert notice.ends_on == D(2025, 10, 11)  # 10-09, 10-10, 10-11
 
 
 def test_working_days_into_a_year_without_a_schedule_are_refused(world: World, call: Call, calendar_2025: None) -> None:
-    notice = do_draft_notice(world.user("ministry"), call, title="公示", applications=reviewed(world, call),
-                             period_length=10, period_unit=PeriodUnit.WORKING_DAYS)  # fmt: skip
+    notice = do_draft_notice(
+        world.user("ministry"),
+        call,
+        title="公示",
+        applications=reviewed(world, call),
+        period_length=10,
+        period_unit=PeriodUnit.WORKING_DAYS,
+    )
     with pytest.raises(ActionError) as err:
         published(world, notice, start=D(2026, 12, 24), now=datetime.datetime(2026, 12, 1, tzinfo=BEIJING))
     assert err.value.code == "calendar_missing" and "2027 年的节假日安排尚未录入" in err.value.message
@@ -204,8 +231,13 @@ def test_pending_objections_and_a_running_period_block_designation(world: World,
     notice = published(world, do_draft_notice(ministry, call, title="公示", applications=reviewed(world, call)))
     objection = objector(notice, datetime.datetime(2025, 9, 30, 9, 0, tzinfo=BEIJING), entry=notice.entries.get())
     with pytest.raises(ActionError) as err:
-        do_designate(ministry, notice, document_no="商电函〔2025〕1号", date=D(2025, 10, 10),
-                     now=datetime.datetime(2025, 10, 2, 23, 59, 59, tzinfo=BEIJING))  # fmt: skip
+        do_designate(
+            ministry,
+            notice,
+            document_no="商电函〔2025〕1号",
+            date=D(2025, 10, 10),
+            now=datetime.datetime(2025, 10, 2, 23, 59, 59, tzinfo=BEIJING),
+        )
     assert err.value.code == "period_running" and "2025-10-02" in err.value.message
     after = datetime.datetime(2025, 10, 3, 0, 0, 1, tzinfo=BEIJING)
     with pytest.raises(ActionError) as err:
@@ -218,8 +250,7 @@ def test_pending_objections_and_a_running_period_block_designation(world: World,
         do_rule_objection(ministry, objection, ObjectionStatus.DISMISSED, " ")
     assert err.value.code == "ruling_required"
     with pytest.raises(ActionError) as err:
-        do_rule_objection(ministry, objection, ObjectionStatus.DISMISSED, "经核查不属实。",
-                          withdraw_entry=True)  # fmt: skip
+        do_rule_objection(ministry, objection, ObjectionStatus.DISMISSED, "经核查不属实。", withdraw_entry=True)
     assert err.value.code == "cannot_withdraw"
     with pytest.raises(NotAllowedError):
         do_rule_objection(world.user("prov_cq"), objection, ObjectionStatus.DISMISSED, "x")
@@ -240,13 +271,19 @@ def test_designation_makes_the_bases_national_bases_and_closes_the_call(world: W
     during = datetime.datetime(2025, 9, 28, 9, 0, tzinfo=BEIJING)
     withdrawn_entry = notice.entries.get(application=apps[1])
     objection = objector(notice, during, entry=withdrawn_entry)
-    do_rule_objection(ministry, objection, ObjectionStatus.UPHELD, "经核查，该园区运营时间不满足条件。",
-                      withdraw_entry=True)  # fmt: skip
+    do_rule_objection(
+        ministry, objection, ObjectionStatus.UPHELD, "经核查，该园区运营时间不满足条件。", withdraw_entry=True
+    )
     withdrawn_entry.refresh_from_db()
     assert withdrawn_entry.withdrawn and "运营时间" in withdrawn_entry.withdrawn_reason
 
-    designated = do_designate(ministry, notice, document_no="商电函〔2025〕88号", date=D(2025, 10, 20),
-                              now=datetime.datetime(2025, 10, 3, tzinfo=BEIJING))  # fmt: skip
+    designated = do_designate(
+        ministry,
+        notice,
+        document_no="商电函〔2025〕88号",
+        date=D(2025, 10, 20),
+        now=datetime.datetime(2025, 10, 3, tzinfo=BEIJING),
+    )
     assert designated == [apps[0]]
     spb, yz = world.bases["shapingba"], world.bases["yuzhong"]
     spb.refresh_from_db()
@@ -254,7 +291,11 @@ def test_designation_makes_the_bases_national_bases_and_closes_the_call(world: W
     assert spb.status == BaseStatus.DESIGNATED and spb.designated_year == 2025 and spb.batch
     change = BaseStatusChange.objects.get(base=spb)
     assert (change.from_status, change.to_status, change.date, change.document_no) == (
-        BaseStatus.CANDIDATE, BaseStatus.DESIGNATED, D(2025, 10, 20), "商电函〔2025〕88号")  # fmt: skip
+        BaseStatus.CANDIDATE,
+        BaseStatus.DESIGNATED,
+        D(2025, 10, 20),
+        "商电函〔2025〕88号",
+    )
     # The withdrawn park stays a candidate, with no status change and no targets.
     assert yz.status == BaseStatus.CANDIDATE and not BaseStatusChange.objects.filter(base=yz).exists()
     assert not BaseTarget.objects.filter(base=yz).exists()
@@ -275,7 +316,10 @@ def test_designation_makes_the_bases_national_bases_and_closes_the_call(world: W
     }
     notice.refresh_from_db()
     assert (notice.status, notice.document_no, notice.designated_on) == (
-        NoticeStatus.DESIGNATED, "商电函〔2025〕88号", D(2025, 10, 20))  # fmt: skip
+        NoticeStatus.DESIGNATED,
+        "商电函〔2025〕88号",
+        D(2025, 10, 20),
+    )
     with pytest.raises(ActionError) as err:
         do_designate(ministry, notice, document_no="再来一次", date=D(2025, 10, 21))
     assert err.value.code == "not_published"
