@@ -200,6 +200,7 @@ SPECTACULAR_SETTINGS = {
         "BaseStatusEnum": "registry.models.BaseStatus",
         "StageKindEnum": "selection.models.StageKind",
         "StageStatusEnum": "selection.models.StageStatus",
+        "NoticeStatusEnum": "selection.models.NoticeStatus",
     },
 }
 
