@@ -33,7 +33,7 @@ def two(world: World, call: Call) -> tuple[Application, Application]:
 
 @pytest.fixture
 def panel(world: World) -> list[Expert]:
-    return [expert(world, f"e{i}", "210000", []) for i in range(3)]
+    return [expert(world, f"ln_expert_{i}", "210000", []) for i in range(3)]
 
 
 def open_stage(world: World, call: Call, **extra: Any) -> dict[str, Any]:
@@ -116,8 +116,8 @@ def test_scores_are_hidden_in_the_api_until_the_stage_closes(
     # The ministry sees that a has scored, never what, while the stage is open.
     sheets = ministry.get("/api/assignments/", {"entry": entry.pk}).json()["results"]
     assert [(s["expert_name"], s["scored"], s["total"], s["points"], s["comment"]) for s in sheets] == [
-        ("e0", True, None, None, None),
-        ("e1", False, None, None, None),
+        ("ln_expert_0", True, None, None, None),
+        ("ln_expert_1", False, None, None, None),
     ]
     # Nor through the change log of the sheet, which holds its points.
     history = f"/api/assignments/{sheet(a, two[0]).pk}/history/"
@@ -208,7 +208,7 @@ def test_applicants_read_their_entries_without_the_experts(
     assert [(e["base_name"], e["score"], e["assignments"], e["assigned"]) for e in mine] == [
         ("沙坪坝电商产业园", "80.00", [], None)
     ]
-    assert "e0" not in operator.get("/api/stage-entries/").content.decode()
+    assert "ln_expert_0" not in operator.get("/api/stage-entries/").content.decode()
     assert [e["base_name"] for e in api(world.user("prov_js")).get("/api/stage-entries/").json()["results"]] == [
         "徐州软件园电商基地"
     ]

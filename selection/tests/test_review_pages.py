@@ -65,7 +65,7 @@ def two(world: World, call: Call) -> tuple[Application, Application]:
 @pytest.fixture
 def panel(world: World) -> list[Expert]:
     # 辽宁 experts: no conflict with the 重庆 and 江苏 applicants.
-    return [expert(world, f"e{i}", "210000", []) for i in range(4)]
+    return [expert(world, f"ln_expert_{i}", "210000", []) for i in range(4)]
 
 
 def test_a_whole_stage_through_the_pages(
@@ -162,7 +162,7 @@ def test_scores_are_hidden_until_the_stage_closes(
 
     # The ministry sees that a has scored, not what.
     ministry_page = page(login("ministry").get(f"/selection/stages/{stage.pk}/"))
-    assert "e0：已评分" in ministry_page and "e1：未评分" in ministry_page and "1/2" in ministry_page
+    assert "ln_expert_0：已评分" in ministry_page and "ln_expert_1：未评分" in ministry_page and "1/2" in ministry_page
     assert "51.25" not in ministry_page and "81.25" not in ministry_page
 
     # b cannot open a's sheet, and b's own sheet shows nothing of a's.
@@ -181,7 +181,7 @@ def test_scores_are_hidden_until_the_stage_closes(
     score_on_page(panel[2], two[1], "50", "30")
     do_close_stage(ministry_user, stage)
     after = page(b_client.get(f"/selection/reviews/{sheet_of(b, two[0]).pk}/"))
-    assert "其他专家总分" in after and "81.25" in after and "e0" not in after
+    assert "其他专家总分" in after and "81.25" in after and "ln_expert_0" not in after
     assert "评分不能再修改" in after
     assert b_client.get(f"/selection/reviews/{sheet_of(a, two[0]).pk}/").status_code == 404  # own sheets only
 
@@ -275,14 +275,14 @@ def test_applicants_see_their_own_progress_never_the_experts(
     for entry, e in zip(stage.entries.order_by("id"), panel, strict=False):
         do_assign_expert(ministry_user, entry, e)
     during = page(login("operator_sp").get(f"/selection/applications/{two[0].pk}/"))
-    assert "评审进度" in during and "评审中" in during and "e0" not in during
+    assert "评审进度" in during and "评审中" in during and "ln_expert_0" not in during
     for app, (basis, plan) in zip(two, [("55", "35"), ("40", "30")], strict=True):
         score_on_page(Assignment.objects.get(application=app).expert, app, basis, plan)
     do_close_stage(ministry_user, stage)
 
     operator = page(login("operator_sp").get(f"/selection/applications/{two[0].pk}/"))
     assert "90.00" in operator and "1 / 2" in operator and "待定" in operator
-    assert "e0" not in operator and "e1" not in operator and "材料齐全" not in operator
+    assert "ln_expert_0" not in operator and "ln_expert_1" not in operator and "材料齐全" not in operator
     province = page(login("prov_js").get(f"/selection/applications/{two[1].pk}/"))
     assert "70.00" in province and "2 / 2" in province and "90.00" not in province
     # Another base's operator and another province see nothing of it.
