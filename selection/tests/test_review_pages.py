@@ -4,9 +4,11 @@ on their sheets; applicants follow the progress. Scores stay hidden until the st
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Callable
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.test import Client
 
@@ -130,6 +132,12 @@ def test_a_whole_stage_through_the_pages(
 
     exported = ministry.get(f"/selection/stages/{stage.pk}/", {"export": "xlsx"})
     assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet_rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active.values)  # type: ignore[attr-defined]  # a FileResponse
+    assert sheet_rows[0][:6] == ("排名", "申报单位", "申报园区", "评分专家数", "原始平均分", "汇总得分")
+    assert [r[:3] + r[5:6] + r[8:11] for r in sheet_rows[1:]] == [
+        (1, "江苏省", "徐州软件园电商基地", 80, "否", "去掉一个最高分和一个最低分后取平均", "通过"),
+        (2, "重庆市", "沙坪坝电商产业园", 70, "是", "去掉一个最高分和一个最低分后取平均", "通过"),
+    ]
     assert ChangeLog.objects.filter(action=ChangeLog.Action.EXPORT, object_id=str(stage.pk)).exists()
 
 
