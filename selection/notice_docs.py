@@ -21,12 +21,13 @@ from selection.notice_public import (
 )
 
 # Columns of the list on the 156 mm 版心: 序号, 基地名称, 所在地区, 申报单位, 运营主体.
-LIST_WIDTHS_MM = (14, 46, 34, 20, 42)
+LIST_WIDTHS_MM = (15, 43, 32, 24, 42)
 
 
 def _attachment(doc: OfficialDocument, title: str, rows: list[list[object]]) -> None:
-    doc.page_break()
-    doc.paragraph(_("附件"), indent=False)
+    # The attachment starts a page of its own (a break paragraph could leave a blank page behind
+    # a full one).
+    doc.paragraph(_("附件"), indent=False).paragraph_format.page_break_before = True
     doc.paragraph("", indent=False)
     doc.paragraph(title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     doc.paragraph("", indent=False)

@@ -186,7 +186,6 @@ class NoticeDetailView(LoginRequiredMixin, View):
             "pending": counts[ObjectionStatus.PENDING],
             "publish_form": publish_form,
             "designate_form": designate_form,
-            "final_rows": public_rows(notice, final=True) if notice.status == NoticeStatus.DESIGNATED else [],
         }
         return render(request, "selection/notice/detail.html", context)
 

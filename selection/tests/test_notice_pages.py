@@ -122,6 +122,9 @@ def test_the_ministry_drafts_the_list_from_the_call_page(
     notice = Notice.objects.get()
     assert saved["Location"] == f"/selection/notices/{notice.pk}/"
     assert [e.application for e in notice.entries.order_by("position")] == [spb, yz]
+    again = ministry.get(f"/selection/calls/{call.pk}/notice/").content.decode()  # the draft, to change it
+    assert f'name="applications" value="{spb.pk}" checked>' in again
+    assert f'name="applications" value="{yz.pk}" checked>' in again and f'name="order-{yz.pk}" value="2"' in again
     # The draft is nobody else's business, and not public — not even on the public pages for the ministry.
     assert login("prov_cq").get(f"/selection/notices/{notice.pk}/").status_code == 404
     assert Client().get(f"/notices/{notice.pk}/").status_code == 404
