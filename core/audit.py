@@ -242,6 +242,26 @@ def bulk_log(model: type[models.Model], changes: Iterable[BulkChange], *, actor:
     return count
 
 
+def unsealed(qs: models.QuerySet[ChangeLog], user: Any) -> models.QuerySet[ChangeLog]:
+    """Leave out change-log rows whose content is sealed for this user for now.
+
+    A model seals its rows by a classmethod `sealed_history(user)` returning a queryset of the
+    primary keys (as text) of objects whose history the user may not read yet, or None. Score
+    sheets use it: while a review stage is open nobody but their author reads them, in the log
+    neither. The rows are kept (the log is append-only), only their reading waits."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        hook = getattr(model, "sealed_history", None)
+        if hook is None:
+            continue
+        sealed = hook(user)
+        if sealed is not None:
+            ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
+            qs = qs.exclude(content_type=ct, object_id__in=sealed)
+    return qs
+
+
 def history(obj: models.Model) -> models.QuerySet[ChangeLog]:
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return ChangeLog.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-time", "-id")

@@ -24,7 +24,7 @@ from django.views import View
 from accounts.models import Role
 from accounts.scoping import ADD, EXPORT, VIEW, access, can, restrict
 from core import exports
-from core.audit import history, log_event
+from core.audit import history, log_event, unsealed
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
 from core.privacy import mask_phone
@@ -202,7 +202,9 @@ class ObjectHistoryView(LoginRequiredMixin, View):
         if model is None or not hasattr(model, "scope_q"):
             raise Http404
         obj = access(model._default_manager.all(), request.user, pk, VIEW)
-        entries = Paginator(history(obj).select_related("content_type"), 50).get_page(request.GET.get("page"))
+        entries = Paginator(unsealed(history(obj), request.user).select_related("content_type"), 50).get_page(
+            request.GET.get("page")
+        )
         return render(
             request,
             "core/object_history.html",
@@ -216,7 +218,7 @@ class ChangeLogListView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user: Any = request.user
-        qs = ChangeLog.objects.select_related("content_type")
+        qs = unsealed(ChangeLog.objects.select_related("content_type"), user)
         if user.role in (Role.AUDITOR, Role.MINISTRY):
             pass
         elif user.role == Role.SECADMIN:

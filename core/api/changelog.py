@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from accounts.models import Role
 from core.api.serializers import ChangeLogSerializer
 from core.api.views import AuditedAPIMixin
+from core.audit import unsealed
 from core.models import ChangeLog
 
 SIGN_IN_ACTIONS = (ChangeLog.Action.LOGIN, ChangeLog.Action.LOGIN_FAILED, ChangeLog.Action.LOGOUT)
@@ -48,6 +49,7 @@ class ChangeLogViewSet(AuditedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         qs = ChangeLog.objects.select_related("content_type").order_by("-time", "-id")
         if getattr(self, "swagger_fake_view", False):
             return qs.none()
+        qs = unsealed(qs, self.request.user)
         role = getattr(self.request.user, "role", None)
         if role in (Role.AUDITOR, Role.MINISTRY):
             return qs

@@ -28,7 +28,7 @@ from accounts.api.permissions import method_action
 from accounts.scoping import CHANGE, restrict
 from core.api.exceptions import to_api_error
 from core.api.serializers import ChangeLogSerializer
-from core.audit import audit_context, delete_logged, history
+from core.audit import audit_context, delete_logged, history, unsealed
 from core.errors import ActionError
 from core.models import ChangeLog
 from core.views import may_see_personal
@@ -165,7 +165,7 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path="history", serializer_class=ChangeLogSerializer, filter_backends=[])
     def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
-        entries = history(obj).select_related("content_type")
+        entries = unsealed(history(obj), self.request.user).select_related("content_type")
         page = self.paginate_queryset(entries)
         context = {**self.get_serializer_context(), "mask_personal": self.mask_personal_for(obj)}
         data = ChangeLogSerializer(page if page is not None else entries, many=True, context=context).data

@@ -3,6 +3,8 @@ assignments and hidden score sheets. Aggregation is in selection.rules.scoring (
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -197,6 +199,15 @@ class Assignment(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.application}"
+
+    @classmethod
+    def sealed_history(cls, user: Any) -> models.QuerySet[Any] | None:
+        """While its stage is open a sheet's history (points, totals, comments) is read by its
+        author only — not by colleagues, the ministry or the auditor (core.audit.unsealed)."""
+        from django.db.models.functions import Cast
+
+        open_sheets = cls.objects.filter(stage__status=StageStatus.OPEN).exclude(expert__user_id=user.pk or 0)
+        return open_sheets.annotate(key=Cast("pk", models.CharField())).values("key")
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:

@@ -230,3 +230,27 @@ def test_defence_schedule_refuses_a_double_booked_slot(
     with pytest.raises(ActionError) as err:
         do_schedule_defence(ministry, b, datetime.datetime(2015, 4, 10, 10, 0), "第一会议室")
     assert err.value.code == "naive_time"
+
+
+def test_the_change_log_keeps_sheets_sealed_until_the_stage_closes(
+    world: World, call: Call, two: tuple[Application, Application], panel: list[Expert], login
+) -> None:
+    ministry = world.user("ministry")
+    stage = do_open_stage(ministry, call, "preliminary", rubric=RUBRIC)
+    for app in two:
+        entry = stage.entries.get(application=app)
+        do_assign_expert(ministry, entry, panel[0])
+        score(panel[0], entry, "57.5", "30")
+    sheet = Assignment.objects.filter(stage=stage).first()
+    assert sheet is not None
+    client = login("ministry")
+    assert "57.5" not in client.get(f"/history/selection/assignment/{sheet.pk}/").content.decode()
+    assert "57.5" not in client.get("/changelog/").content.decode()
+    assert "57.5" not in client.get("/api/changelog/").content.decode()
+    # The author reads their own sheet's history (through the review pages; the log is the same rows).
+    from core.audit import history, unsealed
+
+    assert unsealed(history(sheet), panel[0].user).exists()
+    do_close_stage(ministry, stage)
+    assert "57.5" in client.get(f"/history/selection/assignment/{sheet.pk}/").content.decode()
+    assert "57.5" in client.get("/api/changelog/").content.decode()
