@@ -208,6 +208,19 @@ def do_lodge_objection(
         raise ActionError("content_required", _("请写明异议的事实和理由（至少 10 个字）。"), field="content")
     if entry is not None and entry.notice_id != notice.pk:
         raise ActionError("wrong_entry", _("所涉基地不在本次公示名单中。"), field="entry")
+    for field, value in (("name", name), ("phone", phone), ("email", email), ("address", address)):
+        limit = Objection._meta.get_field(field).max_length or 0
+        if len(value.strip()) > limit:
+            label = Objection._meta.get_field(field).verbose_name
+            raise ActionError("too_long", _("%(f)s不能超过 %(n)s 个字符。") % {"f": label, "n": limit}, field=field)
+    if email.strip():
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email.strip())
+        except ValidationError:
+            raise ActionError("invalid_email", _("电子邮箱格式不正确。"), field="email") from None
     with transaction.atomic():
         objection = Objection(
             notice=notice, entry=entry, name=name.strip(), phone=phone.strip(), email=email.strip(),
@@ -234,6 +247,12 @@ def do_rule_objection(
         locked = Objection.objects.select_for_update().select_related("notice").get(pk=objection.pk)
         if locked.notice.status == NoticeStatus.DESIGNATED:
             raise ActionError("already_designated", _("名单已公布认定，异议处理结论不能再改。"))
+        if locked.entry_id is not None and locked.status == ObjectionStatus.UPHELD:
+            withdrawn = NoticeEntry.objects.filter(pk=locked.entry_id, withdrawn=True, withdrawn_reason=locked.ruling)
+            if withdrawn.exists():
+                raise ActionError(
+                    "already_withdrawn", _("该异议的处理已使基地撤出名单，不能再改判；如有新情况请另行记录。")
+                )
         before = locked.snapshot()
         locked.status, locked.ruling, locked.ruled_at = outcome, ruling.strip(), timezone.now()
         locked.save(update_fields=["status", "ruling", "ruled_at", "last_updated"])
@@ -296,7 +315,7 @@ def do_designate(
                 )  # fmt: skip
                 base.refresh_from_db()
             base_before = base.snapshot()
-            base.batch, base.designated_year = locked.call.title[:32], date.year
+            base.batch, base.designated_year = batch_of(locked.call.title), date.year
             base.save(update_fields=["batch", "designated_year", "last_updated"])
             log_change(base, ChangeLog.Action.UPDATE, base_before, base.snapshot(), actor=actor)
             _carry_goals(actor, app)
@@ -324,13 +343,25 @@ def _close(app: Application, actor: Any, to_status: str, kind: str, message: str
     _event(app, actor, kind, message)
 
 
+def batch_of(title: str) -> str:
+    """'第二批国家电子商务示范基地创建' -> '第二批'; a title without a batch is kept (cut to fit)."""
+    import re
+
+    found = re.search(r"第[一二三四五六七八九十百零〇\d]+批", title)
+    return found.group(0) if found else title[:32]
+
+
 def _carry_goals(actor: Any, app: Application) -> None:
-    """Each yearly target of the work plan becomes a BaseTarget of the base (monitored later)."""
+    """Each yearly target of the work plan becomes a BaseTarget of the base (monitored later); a
+    target the base already has for the same indicator and year is replaced, with its history."""
     source = _("%(call)s创建工作方案") % {"call": app.call}
+    existing = {(t.indicator, t.year): t for t in BaseTarget.objects.filter(base=app.base)}
     for goal in app.goals.all():
         for offset, raw in enumerate(goal.targets):
-            target = BaseTarget(
-                base=app.base, indicator=goal.indicator, indicator_label=goal.get_indicator_display(),
-                year=goal.first_year + offset, baseline=goal.baseline, value=Decimal(str(raw)), source=source[:128],
-            )  # fmt: skip
+            year = goal.first_year + offset
+            target = existing.get((goal.indicator, year)) or BaseTarget(
+                base=app.base, indicator=goal.indicator, year=year
+            )
+            target.indicator_label = goal.get_indicator_display()
+            target.baseline, target.value, target.source = goal.baseline, Decimal(str(raw)), source[:128]
             save_logged(target, actor=actor)

@@ -276,6 +276,15 @@ def test_designation_makes_the_bases_national_bases_and_closes_the_call(world: W
     )
     withdrawn_entry.refresh_from_db()
     assert withdrawn_entry.withdrawn and "运营时间" in withdrawn_entry.withdrawn_reason
+    with pytest.raises(ActionError) as err:  # a ruling that took a base off the list stands
+        do_rule_objection(ministry, objection, ObjectionStatus.DISMISSED, "改判为不成立。")
+    assert err.value.code == "already_withdrawn"
+    with pytest.raises(ActionError) as err:
+        objector(notice, during, email="not-an-address")
+    assert err.value.code == "invalid_email" and err.value.field == "email"
+    with pytest.raises(ActionError) as err:
+        objector(notice, during, name="某" * 129)
+    assert err.value.code == "too_long" and "128" in err.value.message
 
     designated = do_designate(
         ministry,
@@ -288,7 +297,7 @@ def test_designation_makes_the_bases_national_bases_and_closes_the_call(world: W
     spb, yz = world.bases["shapingba"], world.bases["yuzhong"]
     spb.refresh_from_db()
     yz.refresh_from_db()
-    assert spb.status == BaseStatus.DESIGNATED and spb.designated_year == 2025 and spb.batch
+    assert spb.status == BaseStatus.DESIGNATED and spb.designated_year == 2025 and spb.batch == "第二批"
     change = BaseStatusChange.objects.get(base=spb)
     assert (change.from_status, change.to_status, change.date, change.document_no) == (
         BaseStatus.CANDIDATE,
@@ -323,3 +332,18 @@ def test_designation_makes_the_bases_national_bases_and_closes_the_call(world: W
     with pytest.raises(ActionError) as err:
         do_designate(ministry, notice, document_no="再来一次", date=D(2025, 10, 21))
     assert err.value.code == "not_published"
+
+
+def test_a_base_designated_again_gets_its_targets_replaced_not_doubled(world: World, call: Call) -> None:
+    from selection.actions.notice import _carry_goals
+
+    goals = {"jobs": ("1200", ["1500", "1800", "2100"])}
+    (app,) = reviewed(world, call, ["shapingba"], goals=goals, first_year=2026)
+    ministry = world.user("ministry")
+    BaseTarget.objects.create(
+        base=app.base, indicator="jobs", indicator_label="带动就业人数（人）", year=2026,
+        baseline=Decimal("1000"), value=Decimal("1100"),
+    )  # fmt: skip
+    _carry_goals(ministry, app)
+    rows = list(BaseTarget.objects.filter(base=app.base, indicator="jobs").values_list("year", "value"))
+    assert rows == [(2026, Decimal("1500")), (2027, Decimal("1800")), (2028, Decimal("2100"))]
