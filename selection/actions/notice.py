@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -209,9 +209,11 @@ def do_lodge_objection(
     if entry is not None and entry.notice_id != notice.pk:
         raise ActionError("wrong_entry", _("所涉基地不在本次公示名单中。"), field="entry")
     for field, value in (("name", name), ("phone", phone), ("email", email), ("address", address)):
-        limit = Objection._meta.get_field(field).max_length or 0
+        model_field = Objection._meta.get_field(field)
+        assert isinstance(model_field, models.CharField)  # the contact fields are text
+        limit = model_field.max_length or 0
         if len(value.strip()) > limit:
-            label = Objection._meta.get_field(field).verbose_name
+            label = model_field.verbose_name
             raise ActionError("too_long", _("%(f)s不能超过 %(n)s 个字符。") % {"f": label, "n": limit}, field=field)
     if email.strip():
         from django.core.exceptions import ValidationError

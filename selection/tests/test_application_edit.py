@@ -27,6 +27,7 @@ def test_the_operator_corrects_a_draft_and_the_change_is_logged(world: World, ca
     app.refresh_from_db()
     assert str(app.area_m2) == "20000.01" and app.operating_since.isoformat() == "2014-02-28"
     entry = ChangeLog.objects.filter(object_id=str(app.pk), action=ChangeLog.Action.UPDATE).latest("pk")
+    assert entry.before is not None and entry.after is not None
     assert entry.before["area_m2"] == "25000.00" and entry.after["area_m2"] == "20000.01"
     live = client.post(
         f"/selection/calls/{call.pk}/precheck-live/",
