@@ -70,8 +70,13 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
         assert declared is not None, f"{type(self).__name__} declares no queryset"
         return declared.all()
 
+    # Per-action scope actions, for a step posted to an object that only reads it (see
+    # accounts.api.permissions.ScopedPermission).
+    scope_action_of: dict[str, str] = {}
+
     def scope_action(self) -> str:
-        return method_action(self.request.method, bool(getattr(self, "detail", False)))
+        named = self.scope_action_of.get(getattr(self, "action", None) or "")
+        return named or method_action(self.request.method, bool(getattr(self, "detail", False)))
 
     def get_queryset(self) -> models.QuerySet[Any]:
         qs = self.declared_queryset()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from selection.models import (
@@ -95,3 +96,38 @@ class GoalsWriteSerializer(serializers.Serializer):
 class ExtraSlotSerializer(serializers.Serializer):
     quota_unit = serializers.CharField(max_length=12, help_text="申报单位代码，如 320000")
     approved = serializers.BooleanField()
+
+
+class FileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class PrecheckRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Excel 行号（表头为第 1 行）")
+    name = serializers.CharField()
+    accepted = serializers.BooleanField()
+    reasons = serializers.SerializerMethodField()
+
+    def get_reasons(self, row: object) -> list[dict[str, str]]:
+        return [{"code": code, "message": message} for code, message in getattr(row, "reasons", [])]
+
+
+class ImportedSectionSerializer(serializers.Serializer):
+    heading = serializers.CharField(help_text="文中的标题")
+    section = serializers.CharField(help_text="对应的方案章节")
+    paragraphs = serializers.IntegerField()
+    characters = serializers.IntegerField(help_text="字数（不计空白）")
+
+
+class WorkPlanImportSerializer(serializers.Serializer):
+    file_name = serializers.CharField()
+    sections = serializers.SerializerMethodField()
+    goals_imported = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema_field(ImportedSectionSerializer(many=True))
+    def get_sections(self, report: object) -> list[dict[str, object]]:
+        return [
+            {"heading": h, "section": s, "paragraphs": p, "characters": c}
+            for h, s, p, c in getattr(report, "sections", [])
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -13,7 +14,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.scoping import CHANGE, restrict
+from accounts.models import Role
+from accounts.scoping import CHANGE, VIEW, restrict
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError
 from selection.actions.applications import (
@@ -34,12 +36,17 @@ from selection.api.serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
     ExtraSlotSerializer,
+    FileUploadSerializer,
     GoalSerializer,
     GoalsWriteSerializer,
+    PrecheckRowSerializer,
     RankSerializer,
+    WorkPlanImportSerializer,
     WorkPlanSerializer,
 )
 from selection.models import Application, Call, WorkPlan
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class CallViewSet(ReadOnlyScopedViewSet):
@@ -48,6 +55,7 @@ class CallViewSet(ReadOnlyScopedViewSet):
     queryset = Call.objects.all()
     serializer_class = CallSerializer
     http_method_names = ["get", "post", "head", "options"]
+    scope_action_of = {"precheck": VIEW}  # the pre-check saves nothing; its role check is in the action
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -68,6 +76,38 @@ class CallViewSet(ReadOnlyScopedViewSet):
         call = do_set_extra_slot(request.user, self.get_object(), body.validated_data["quota_unit"],
                                  body.validated_data["approved"])  # fmt: skip
         return Response(CallSerializer(call).data)
+
+    @extend_schema(
+        summary="批量预审（省级、商务部）：上传 .xlsx/.csv，逐行返回可否受理及全部原因",
+        request={"multipart/form-data": FileUploadSerializer}, responses=PrecheckRowSerializer(many=True),
+    )  # fmt: skip
+    @action(
+        detail=True, methods=["post"], filter_backends=[], serializer_class=FileUploadSerializer,
+        parser_classes=[MultiPartParser, FormParser],
+    )  # fmt: skip
+    def precheck(self, request: Request, pk: str | None = None) -> Response:
+        import tempfile
+
+        from core import uploads
+        from selection.precheck import precheck
+
+        if getattr(request.user, "role", None) not in (Role.PROVINCE, Role.MINISTRY):
+            raise PermissionDenied
+        call = self.get_object()
+        body = FileUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        try:
+            fmt = uploads.detect_format(upload.name or "")
+            with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                uploads.check_upload(tmp.name, fmt)
+                rows = precheck(request.user, call, tmp.name, fmt)
+        except uploads.UploadRefused as exc:
+            raise ActionError(exc.code, exc.message, field="file") from None
+        return Response(PrecheckRowSerializer(rows, many=True).data)
 
 
 class ApplicationViewSet(ReadOnlyScopedViewSet):
@@ -177,3 +217,42 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
             rows = {g["indicator"]: (g["baseline"], list(g["targets"])) for g in body.validated_data["goals"]}
             do_save_goals(request.user, app, body.validated_data["first_year"], rows)
         return Response(GoalSerializer(app.goals.all(), many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="下载工作方案 .docx（公文格式，记为导出）",
+        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes},
+    )
+    @extend_schema(
+        methods=["POST"], summary="上传 .docx 工作方案：按标题识别章节和目标表，全部导入或全部不导入",
+        request={"multipart/form-data": FileUploadSerializer}, responses=WorkPlanImportSerializer,
+    )  # fmt: skip
+    @action(
+        detail=True, methods=["get", "post"], url_path="work-plan-docx", filter_backends=[],
+        serializer_class=FileUploadSerializer, parser_classes=[MultiPartParser, FormParser],
+    )  # fmt: skip
+    def work_plan_docx(self, request: Request, pk: str | None = None) -> Response:
+        from django.conf import settings
+
+        from selection.actions.work_plan_docx import do_import_work_plan
+
+        app = self.get_object()
+        if request.method == "GET":
+            from django.http import HttpResponse
+
+            from core.audit import log_event
+            from core.models import ChangeLog
+            from selection.docx_views import work_plan_docx
+
+            data, name = work_plan_docx(app)
+            log_event(ChangeLog.Action.EXPORT, obj=app, message=f"docx {name}")
+            response = HttpResponse(data, content_type=DOCX)
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+            return response  # type: ignore[return-value]  # a file, not JSON
+        body = FileUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        if (upload.size or 0) > settings.ECBASE_MAX_UPLOAD_BYTES:
+            raise ActionError("too_large", _("文件过大。"), field="file")
+        report = do_import_work_plan(request.user, app, upload.read(), upload.name or "")
+        return Response(WorkPlanImportSerializer(report).data)

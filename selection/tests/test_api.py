@@ -106,3 +106,58 @@ def test_the_operator_prepares_the_whole_application_through_the_api(world: Worl
     assert slot.status_code == 200 and slot.json()["params"]["extra_slot_units"] == ["320000"]
     assert api(world, "prov_js").post(f"/api/calls/{call.pk}/close/").status_code == 403
     assert ministry.post(f"/api/calls/{call.pk}/close/").json()["status"] == "closed"
+
+
+def test_batch_precheck_and_the_work_plan_docx_through_the_api(world: World) -> None:
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core import uscc
+    from regions.models import Region
+    from selection.checks import params_for
+    from selection.tests.test_precheck import workbook
+
+    call = Call.objects.create(
+        title="第九批", document_no="x", status="open", deadline=datetime.datetime(2099, 2, 28, 15, 59, 59, tzinfo=datetime.UTC)
+    )  # fmt: skip
+    Region.objects.create(code="320106", name="鼓楼区", level=3, parent=world.regions["320100"])
+    docs = "、".join(item.label for item in params_for().document_kinds.values())
+    good = uscc.make("91320105000000001")
+    rows = [
+        [1, "南京甲园区", "320106", good, 20000.01, datetime.date(2013, 1, 1), docs],
+        [2, "南京乙园区", "320106", good, 20000, datetime.date(2013, 1, 1), docs],
+    ]
+    url = f"/api/calls/{call.pk}/precheck/"
+    sent = api(world, "prov_js").post(url, {"file": SimpleUploadedFile("c.xlsx", workbook(rows))}, format="multipart")
+    assert sent.status_code == 200, sent.content
+    first, second = sent.json()
+    assert (first["row"], first["accepted"], second["accepted"]) == (2, True, False)
+    assert any(r["code"] == "office_area_not_above_minimum" and "20,000" in r["message"] for r in second["reasons"])
+    assert (
+        api(world, "operator_rc")
+        .post(url, {"file": SimpleUploadedFile("c.xlsx", workbook(rows))}, format="multipart")
+        .status_code
+        == 403
+    )
+    hostile = api(world, "prov_js").post(url, {"file": SimpleUploadedFile("c.xlsx", b"PK\x03\x04 not a workbook")},
+                                         format="multipart")  # fmt: skip
+    assert hostile.status_code == 400 and "file" in hostile.json()
+
+    # The work plan out as .docx and back in: the sections survive the round trip.
+    operator = api(world, "operator_rc")
+    app_id = operator.post(
+        "/api/applications/", {"call": call.pk, "area_m2": "25000.00", "operating_since": "2013-05-01"}, format="json"
+    ).json()["id"]
+    operator.patch(f"/api/applications/{app_id}/work-plan/", {"basis": "园区规划面积 3 平方公里。"}, format="json")
+    out = operator.get(f"/api/applications/{app_id}/work-plan-docx/")
+    assert out.status_code == 200 and out["Content-Type"].startswith("application/vnd.openxmlformats")
+    operator.patch(f"/api/applications/{app_id}/work-plan/", {"basis": "改掉了"}, format="json")
+    back = operator.post(
+        f"/api/applications/{app_id}/work-plan-docx/",
+        {"file": SimpleUploadedFile("plan.docx", out.content)}, format="multipart",
+    )  # fmt: skip
+    assert back.status_code == 200, back.content
+    assert any("创建基础" in s["section"] for s in back.json()["sections"]), back.json()
+    assert operator.get(f"/api/applications/{app_id}/work-plan/").json()["basis"] == "园区规划面积 3 平方公里。"
+    assert api(world, "prov_js").get(f"/api/applications/{app_id}/work-plan-docx/").status_code == 404
