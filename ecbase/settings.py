@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "regions",
     "registry",
     "selection",
+    "policies",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from django.apps import apps
 from core.models import ChangeLog, ChangeLoggedModel, Job
 from selection.models import ApplicationEvent
 
-PROJECT_APPS = {"core", "accounts", "regions", "registry", "selection"}
+PROJECT_APPS = {"core", "accounts", "regions", "registry", "selection", "policies"}
 # The log itself; job rows are bookkeeping; an event timeline is the per-workflow trail (STYLE.md 5),
 # written by the same actions that write the change log.
 NOT_LOGGED = {ChangeLog, Job, ApplicationEvent}
