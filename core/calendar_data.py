@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import ADD, CHANGE, can
 from core.audit import save_logged
 from core.models import CalendarDay, CalendarYear
-from core.workdays import Calendar
+from core.workdays import Calendar, YearNotCovered
 
 _lock = threading.Lock()
 _cached: tuple[Any, Calendar] | None = None
@@ -101,3 +101,11 @@ def record_year(
         save_logged(entry, actor=actor)
     clear_calendar_cache()
     return entry
+
+
+def year_not_covered_message(exc: YearNotCovered) -> str:
+    """What to tell a person when a working-day period runs into a year without a schedule."""
+    return _(
+        "%(year)s 年的节假日安排尚未录入，无法按工作日计算期限。"
+        "请商务部或系统管理员录入国务院办公厅公布的 %(year)s 年节假日安排并标记为完整后再试。"
+    ) % {"year": exc.year}

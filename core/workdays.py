@@ -32,14 +32,12 @@ Unit = Literal["calendar", "working"]
 
 
 class YearNotCovered(LookupError):  # noqa: N818  # the name the callers were promised
-    """The holiday schedule of `year` has not been recorded (or not marked complete)."""
+    """The holiday schedule of `year` has not been recorded (or not marked complete). The text for
+    people is `core.calendar_data.year_not_covered_message` (this module writes none)."""
 
     def __init__(self, year: int) -> None:
         self.year = year
-        super().__init__(
-            f"{year} 年的节假日安排尚未录入，无法按工作日计算期限。"
-            f"请商务部或系统管理员录入国务院办公厅公布的 {year} 年节假日安排并标记为完整后再试。"
-        )
+        super().__init__(f"the official holiday schedule of {year} is not recorded")
 
 
 class Calendar:

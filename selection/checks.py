@@ -117,9 +117,14 @@ def evaluate_candidates(call: Any, items: Sequence[Candidate]) -> dict[int, list
     """The computed conditions of the call for each candidate (keyed by `Candidate.key`)."""
     if not items:
         return {}
-    evaluated = evaluate(frame(items), params_for(), on=call.deadline.date(), deadline=call.deadline)
+    from selection.messages import condition_message
+
+    params = params_for()
+    evaluated = evaluate(frame(items), params, on=call.deadline.date(), deadline=call.deadline)
     return {
-        int(row["application_id"]): [dataclasses.asdict(r) for r in results(row)]
+        int(row["application_id"]): [
+            {**dataclasses.asdict(r), "message": condition_message(r, params)} for r in results(row)
+        ]
         for row in evaluated.iter_rows(named=True)
     }
 
@@ -131,7 +136,17 @@ def check(applications: Sequence[Application], at: datetime.datetime | None = No
     return evaluate_candidates(applications[0].call, candidates(applications, at or timezone.now()))
 
 
-def allocate_ranked(call: Any, ranked: Sequence[tuple[Any, int, int]], params: Params) -> dict[int, Any]:
+@dataclasses.dataclass(frozen=True)
+class Placed:
+    """A recommendation's place against its unit's quota, with the sentence that explains it."""
+
+    inside: bool
+    code: str
+    rank: int
+    message: str
+
+
+def allocate_ranked(call: Any, ranked: Sequence[tuple[Any, int, int]], params: Params) -> dict[int, Placed]:
     """Inside or outside its unit's quota for each (quota unit, rank, key): each unit counts alone,
     in its rank order (gaps such as 1, 3 keep their order). The ministry's consent to the
     discretionary extra slot (酌情增加) is kept per call in `params["extra_slot_units"]`."""
@@ -156,10 +171,15 @@ def allocate_ranked(call: Any, ranked: Sequence[tuple[Any, int, int]], params: P
                 ranked=[(str(key), i) for i, key in enumerate(order, start=1)],
             )
         )
-    return {int(d.application_id): d for d in allocate(units, params, call.deadline.date())}
+    from selection.messages import quota_message
+
+    return {
+        int(d.application_id): Placed(d.inside, d.code, d.rank, quota_message(d))
+        for d in allocate(units, params, call.deadline.date())
+    }
 
 
-def quota_decisions(call: Any, applications: Sequence[Application]) -> dict[int, Any]:
+def quota_decisions(call: Any, applications: Sequence[Application]) -> dict[int, Placed]:
     """The quota decision for every recommended or submitted application of the call."""
     from selection.models import ApplicationStatus
 

@@ -24,6 +24,7 @@ from regions.models import QuotaUnit, Region
 from registry.imports.columns import header_key
 from registry.imports.parse import read_rows
 from selection.checks import allocate_ranked, coverage, params_for
+from selection.messages import condition_message
 from selection.models import Call
 from selection.rules.conditions import evaluate, results
 
@@ -163,7 +164,7 @@ def precheck(user: Any, call: Call, path: str | Path, fmt: str) -> list[RowResul
                 if c.ok:
                     target.passed.append(c.condition)
                 else:
-                    target.reasons.append((c.code, c.message))
+                    target.reasons.append((c.code, condition_message(c, params)))
         # The quota counts the rows that pass every condition, in each unit's rank order.
         eligible = [
             (p["_unit"], p["_rank"], p["application_id"]) for p in parsed if not by_row[p["application_id"]].reasons

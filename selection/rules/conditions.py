@@ -3,13 +3,13 @@
 Input: a Polars DataFrame with one row per application and the columns in `INPUT_COLUMNS`.
 Output (`evaluate`): one row per application with, for every condition in `CONDITIONS`,
 `<condition>_ok` (bool), `<condition>_code` (machine code, "ok" when passed) and
-`<condition>_message` (Chinese, with the numbers in it), plus `eligible` (all passed).
+`<condition>_values` (a struct of the facts and thresholds behind the result), plus `eligible`
+(all passed).
 
-Decisions are vectorised; only the thousands-separated area text is formatted row by row.
-Legal numbers (民法典 第1259条): "运营1年以上" includes the anniversary itself; "大于2万平方米"
-excludes exactly 20,000 m². Areas are compared as Decimal, never float. Pure: no Django, no ORM.
-The messages are the engine's explanation of its result (its trace); the Django layer may render
-its own gettext text from the machine code and the numbers.
+Decisions are vectorised. Legal numbers (民法典 第1259条): "运营1年以上" includes the anniversary
+itself; "大于2万平方米" excludes exactly 20,000 m². Areas are compared as Decimal, never float.
+Pure: no Django, no ORM, no text for people — the code and the values are the engine's
+explanation of its result (its trace); `selection.messages` renders them in Chinese.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -61,7 +62,7 @@ class ConditionResult:
     condition: str
     ok: bool
     code: str
-    message: str
+    values: dict[str, Any]
 
 
 def expert_checklist(params: Params) -> tuple[LabelledItem, ...]:
@@ -137,22 +138,6 @@ def uscc_check(codes: pl.Series) -> pl.DataFrame:
     )
 
 
-def _fmt_area(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    value = value.normalize()
-    places = max(2, -int(value.as_tuple().exponent))
-    return f"{value:,.{places}f}"
-
-
-_USCC_TEXT = {
-    "empty": "未填写",
-    "length": "长度应为 18 位",
-    "alphabet": "含有不允许的字符（不使用 I、O、S、V、Z）",
-    "authority": "登记管理部门代码无效",
-}
-
-
 def evaluate(
     apps: pl.DataFrame,
     params: Params,
@@ -169,7 +154,6 @@ def evaluate(
     years = int(params.value("min_operating_years", on))
     min_area = Decimal(str(params.value("min_office_area_m2", on)))
     required: list[str] = list(params.value("required_documents", on))
-    labels = {k: params.document_kinds[k].label for k in required}
     deadline = deadline or params.deadline_last_moment(on)
     if deadline.tzinfo is None:
         raise ValueError("deadline must be timezone-aware")
@@ -197,14 +181,9 @@ def evaluate(
         .then(pl.lit("ok"))
         .otherwise(pl.lit("operating_years_short"))
         .alias("operating_years_code"),
-        pl.when(pl.col("operating_since").is_null())
-        .then(pl.lit("未填写正式投入运营日期"))
-        .when(op_ok)
-        .then(pl.format(f"运营满 {years} 年：{{}} 投入运营，至提交日 {{}} 为 {{}} 天", since, sub, pl.col("_days")))
-        .otherwise(
-            pl.format(f"运营时间不足 {years} 年：{{}} 投入运营，至提交日 {{}} 为 {{}} 天", since, sub, pl.col("_days"))
-        )
-        .alias("operating_years_message"),
+        pl.struct(
+            pl.lit(years).alias("years"), since.alias("since"), sub.alias("submitted"), pl.col("_days").alias("days")
+        ).alias("operating_years_values"),
     ]
 
     # 一（二）大于2万平方米: exactly 20,000 fails.
@@ -217,20 +196,20 @@ def evaluate(
         .then(pl.lit("ok"))
         .otherwise(pl.lit("office_area_not_above_minimum"))
         .alias("office_area_code"),
+        pl.struct(pl.col("_area").cast(pl.String).alias("area"), pl.lit(str(min_area)).alias("minimum")).alias(
+            "office_area_values"
+        ),
     ]
 
     # 一（五）、附件 四: every required document kind present.
     missing_docs = pl.concat_list(
-        [pl.when(~pl.col("documents").list.contains(k)).then(pl.lit(labels[k])) for k in required]
+        [pl.when(~pl.col("documents").list.contains(k)).then(pl.lit(k)) for k in required]
     ).list.drop_nulls()
     docs_ok = missing_docs.list.len() == 0
     docs = [
         docs_ok.alias("documents_ok"),
         pl.when(docs_ok).then(pl.lit("ok")).otherwise(pl.lit("documents_missing")).alias("documents_code"),
-        pl.when(docs_ok)
-        .then(pl.lit("材料齐全"))
-        .otherwise(pl.lit("缺少材料：") + missing_docs.list.join("、"))
-        .alias("documents_message"),
+        pl.struct(missing_docs.alias("missing")).alias("documents_values"),
     ]
 
     # 一 末段: regions already covered by a national base do not apply again (fail-closed when unknown).
@@ -243,12 +222,7 @@ def evaluate(
         .then(pl.lit("covered_by_existing_base"))
         .otherwise(pl.lit("ok"))
         .alias("not_covered_code"),
-        pl.when(covered.is_null())
-        .then(pl.lit("未核实是否为现有国家级电子商务示范基地涵盖的区域"))
-        .when(covered)
-        .then(pl.lit("申报区域已为现有国家级电子商务示范基地涵盖，不再参与申报"))
-        .otherwise(pl.lit("申报区域未为现有国家级电子商务示范基地涵盖"))
-        .alias("not_covered_message"),
+        pl.struct(covered.alias("covered")).alias("not_covered_values"),
     ]
 
     # 二 逾期不予受理: instants compared; a date-only submission counts as its Beijing day.
@@ -262,48 +236,25 @@ def evaluate(
     dl = [
         late_ok.alias("deadline_ok"),
         pl.when(late_ok).then(pl.lit("ok")).otherwise(pl.lit("late")).alias("deadline_code"),
-        pl.when(late_ok)
-        .then(pl.format(f"按期报送：截止时间为北京时间 {deadline_text}，报送时间为北京时间 {{}}", sub_text))
-        .otherwise(pl.format(f"逾期不予受理：截止时间为北京时间 {deadline_text}，报送时间为北京时间 {{}}", sub_text))
-        .alias("deadline_message"),
+        pl.struct(pl.lit(deadline_text).alias("deadline"), sub_text.alias("submitted")).alias("deadline_values"),
     ]
 
     out = df.with_columns(*op, *area, *docs, *cov, *dl)
 
     # GB 32100 check of the operator's credit code (NumPy over the batch).
     uscc = uscc_check(out["operator_credit_code"])
-    uscc_msg = [
-        f"运营主体统一社会信用代码 {c} 校验通过"
-        if ok
-        else (
-            f"运营主体统一社会信用代码无效：{c or '（空）'}，校验码应为 {exp}"
-            if prob == "check"
-            else f"运营主体统一社会信用代码无效：{c or '（空）'}，{_USCC_TEXT[prob]}"
-        )
-        for c, ok, prob, exp in uscc.iter_rows()
-    ]
-    shown = f"{min_area:,}"
-    area_msg = [
-        "电子商务办公建筑面积无效或未填写"
-        if a is None
-        else (
-            f"电子商务办公建筑面积 {_fmt_area(a)} 平方米，大于 {shown} 平方米"
-            if ok
-            else f"电子商务办公建筑面积须大于 {shown} 平方米，申报为 {_fmt_area(a)} 平方米"
-        )
-        for a, ok in zip(out["_area"].to_list(), out["office_area_ok"].to_list(), strict=True)
-    ]
     out = out.with_columns(
-        pl.Series("office_area_message", area_msg, dtype=pl.String),
         uscc["ok"].alias("operator_credit_code_ok"),
         pl.Series(
             "operator_credit_code_code",
             ["ok" if p is None else f"credit_code_{p}" for p in uscc["problem"].to_list()],
             dtype=pl.String,
         ),
-        pl.Series("operator_credit_code_message", uscc_msg, dtype=pl.String),
+        pl.struct(
+            uscc["code"].alias("code"), uscc["problem"].alias("problem"), uscc["expected_check"].alias("expected")
+        ).alias("operator_credit_code_values"),
     )
-    result_cols = [f"{c}_{part}" for c in CONDITIONS for part in ("ok", "code", "message")]
+    result_cols = [f"{c}_{part}" for c in CONDITIONS for part in ("ok", "code", "values")]
     return out.select(
         "application_id",
         "quota_unit",
@@ -312,8 +263,12 @@ def evaluate(
     )
 
 
+def _values(raw: object) -> dict[str, Any]:
+    return dict(raw) if isinstance(raw, dict) else {}
+
+
 def results(row: dict[str, object]) -> list[ConditionResult]:
     """One evaluated row (from `evaluate(...).iter_rows(named=True)`) as a list of results."""
     return [
-        ConditionResult(c, bool(row[f"{c}_ok"]), str(row[f"{c}_code"]), str(row[f"{c}_message"])) for c in CONDITIONS
+        ConditionResult(c, bool(row[f"{c}_ok"]), str(row[f"{c}_code"]), _values(row[f"{c}_values"])) for c in CONDITIONS
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from selection.rules.params import Params
 
@@ -31,7 +32,9 @@ class QuotaDecision:
     rank: int
     inside: bool
     code: str  # within_quota, within_extra_slot, outside_quota
-    message: str
+    # Why, with the numbers: {"why": extra_not_approved | too_few_demo_cities | quota_full (outside only),
+    # "base", "total", "demo_cities", "min_cities"}; selection.messages renders it in Chinese.
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,13 @@ def allocate(units: Sequence[UnitRecommendations], params: Params, on: datetime.
             raise ValueError(f"{unit.quota_unit}: ranks must be 1..{len(ranks)} without gaps or ties, got {ranks}")
         quota = unit_quota(params, on, unit.kind, unit.demo_cities, unit.extra_approved)
         for application_id, rank in sorted(unit.ranked, key=lambda item: item[1]):
+            values: dict[str, Any] = {
+                "base": quota.base, "total": quota.total, "demo_cities": unit.demo_cities, "min_cities": min_cities,
+            }  # fmt: skip
             if rank <= quota.base:
                 code, inside = "within_quota", True
-                message = f"推荐排序第 {rank}，在本单位 {quota.base} 个名额之内"
             elif rank <= quota.total:
                 code, inside = "within_extra_slot", True
-                message = (
-                    f"推荐排序第 {rank}，在经商务部同意酌情增加的名额之内"
-                    f"（已有 {unit.demo_cities} 个国家电子商务示范城市，{min_cities} 个以上可增加）"
-                )
             else:
                 code, inside = "outside_quota", False
                 if (
@@ -85,11 +86,10 @@ def allocate(units: Sequence[UnitRecommendations], params: Params, on: datetime.
                     and not unit.extra_approved
                     and rank <= quota.base + int(params.value("extra_slot_count", on))
                 ):
-                    why = "可酌情增加的名额未经商务部同意"
+                    values["why"] = "extra_not_approved"
                 elif unit.kind in params.value("extra_slot_kinds", on) and not quota.extra_eligible:
-                    why = f"已有国家电子商务示范城市 {unit.demo_cities} 个，不足 {min_cities} 个，不能增加名额"
+                    values["why"] = "too_few_demo_cities"
                 else:
-                    why = f"本单位名额共 {quota.total} 个"
-                message = f"推荐排序第 {rank}，超出名额：{why}"
-            decisions.append(QuotaDecision(application_id, unit.quota_unit, rank, inside, code, message))
+                    values["why"] = "quota_full"
+            decisions.append(QuotaDecision(application_id, unit.quota_unit, rank, inside, code, values))
     return decisions

@@ -118,9 +118,8 @@ def test_batch_precheck_and_the_work_plan_docx_through_the_api(world: World) -> 
     from selection.checks import params_for
     from selection.tests.test_precheck import workbook
 
-    call = Call.objects.create(
-        title="第九批", document_no="x", status="open", deadline=datetime.datetime(2099, 2, 28, 15, 59, 59, tzinfo=datetime.UTC)
-    )  # fmt: skip
+    deadline = datetime.datetime(2099, 2, 28, 15, 59, 59, tzinfo=datetime.UTC)
+    call = Call.objects.create(title="第九批", document_no="x", status="open", deadline=deadline)
     Region.objects.create(code="320106", name="鼓楼区", level=3, parent=world.regions["320100"])
     docs = "、".join(item.label for item in params_for().document_kinds.values())
     good = uscc.make("91320105000000001")

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from core import uscc
-from selection.rules.conditions import CONDITIONS, check_deadline, evaluate, expert_checklist, uscc_check
+from selection.messages import condition_message, quota_message
+from selection.rules.conditions import CONDITIONS, check_deadline, evaluate, expert_checklist, results, uscc_check
 from selection.rules.params import ParameterNotInForceError, load_params
 from selection.rules.quota import UnitRecommendations, allocate
 
@@ -91,11 +92,13 @@ def test_condition_case(index: int, evaluated: dict[str, dict[str, Any]], server
             continue
         assert condition in CONDITIONS, f"unknown condition {condition!r} in case {case['name']!r}"
         want = want if isinstance(want, dict) else {"result": want}
-        assert row[f"{condition}_ok"] is (want["result"] == "pass"), row[f"{condition}_message"]
+        result = next(r for r in results(row) if r.condition == condition)
+        message = condition_message(result, PARAMS)
+        assert result.ok is (want["result"] == "pass"), message
         if "code" in want:
-            assert row[f"{condition}_code"] == want["code"]
+            assert result.code == want["code"]
         if "message" in want:
-            assert row[f"{condition}_message"] == want["message"]
+            assert message == want["message"]
     if not any(row[f"{c}_ok"] is False for c in CONDITIONS):
         assert row["eligible"] is True
 
@@ -121,12 +124,12 @@ def test_quota_case(case: dict[str, Any]) -> None:
     for unit, by_rank in case["expected"].items():
         for rank, code in by_rank.items():
             decision = decisions[(unit, rank)]
-            assert decision.code == code, decision.message
+            assert decision.code == code, quota_message(decision)
             assert decision.inside is (code != "outside_quota")
             assert decision.application_id == f"{unit}-{rank}"
     for unit, by_rank in (case.get("messages") or {}).items():
         for rank, message in by_rank.items():
-            assert decisions[(unit, rank)].message == message
+            assert quota_message(decisions[(unit, rank)]) == message
 
 
 def test_quota_refuses_gaps_in_ranks() -> None:
