@@ -45,6 +45,7 @@ def menu_for(user: Any, path: str) -> list[NavItem]:
     entries.append((_("行政区划"), reverse("regions:region_list")))
     entries.append((_("申报单位"), reverse("regions:quotaunit_list")))
     entries.append((_("示范城市"), reverse("regions:democity_list")))
+    entries.append((_("节假日安排"), reverse("core:calendar_list")))
     if user.role in (Role.MINISTRY, Role.AUDITOR, Role.SECADMIN):
         entries.append((_("操作日志"), reverse("core:changelog_list")))
     items = []

@@ -21,7 +21,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from accounts.scoping import ADD, CHANGE, can
-from core.audit import save_logged
+from core.audit import delete_logged, save_logged
 from core.models import CalendarDay, CalendarYear
 from core.workdays import Calendar, YearNotCovered
 
@@ -72,11 +72,13 @@ def record_year(
     document_no: str | None = None,
     source: str = "",
     complete: bool = True,
+    replace: bool = False,
 ) -> CalendarYear:
     """Record (or correct) one year's schedule as the State Council published it.
 
     `holidays` and `workdays` map each date to its festival name (e.g. 春节). Dates of the year that
-    are stored but no longer listed are left alone; days of other years are refused.
+    are stored but no longer listed are left alone — or, with `replace` (the web form, which shows
+    the whole year), removed with their history; days of other years are refused.
     """
     if not (can(actor, CalendarYear, ADD) and can(actor, CalendarYear, CHANGE)):
         raise PermissionDenied(_("只有商务部或系统管理员可以维护节假日安排。"))
@@ -98,6 +100,10 @@ def record_year(
                 row.name = name
                 row.source = source
                 save_logged(row, actor=actor)
+        if replace:
+            listed = set(holidays) | set(workdays)
+            for stale in CalendarDay.objects.filter(date__year=year).exclude(date__in=listed):
+                delete_logged(stale, actor=actor)
         save_logged(entry, actor=actor)
     clear_calendar_cache()
     return entry

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from core import views
+from core import calendar_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("changelog/", views.ChangeLogListView.as_view(), name="changelog_list"),
+    path("calendar/", calendar_views.CalendarListView.as_view(), name="calendar_list"),
+    path("calendar/<int:year>/", calendar_views.CalendarYearView.as_view(), name="calendar_year"),
     path(
         "history/<str:app_label>/<str:model_name>/<str:pk>/", views.ObjectHistoryView.as_view(), name="object_history"
     ),
