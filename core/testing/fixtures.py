@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -10,6 +9,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
+from core import append_only
 from core.testing.world import PASSWORD, World, build_world
 
 
@@ -45,12 +45,12 @@ def password() -> str:
     return PASSWORD
 
 
-# The change log is append-only in the database (triggers of core migration 0002), so the flush
-# that ends a transactional test (live server, browser, Celery worker) cannot empty it. Around that
-# flush only, the triggers are dropped, then recreated with the migration's own SQL, so every
-# later test meets them again (and a reused PostgreSQL test database keeps them).
-_APPEND_ONLY = importlib.import_module("core.migrations.0002_changelog_append_only")
-_SQL = {"sqlite": _APPEND_ONLY.SQLITE, "postgresql": _APPEND_ONLY.POSTGRESQL}
+# The append-only tables (the change log, the payment ledger: `core.append_only.TABLES`) refuse
+# UPDATE, DELETE and TRUNCATE in the database, so the flush that ends a transactional test (live
+# server, browser, Celery worker, parallel threads) cannot empty them. Around that flush only, their
+# triggers are dropped, then recreated with the migrations' own SQL, so every later test meets them
+# again (and a reused PostgreSQL test database keeps them).
+_SQL = {vendor: append_only.all_statements(vendor) for vendor in append_only.VENDORS}
 
 
 def _run(statements: list[str]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.apps import apps
 
 from core.models import ChangeLog, ChangeLoggedModel, Job
+from policies.models import AwardEvent
 from selection.models import ApplicationEvent
 
 PROJECT_APPS = {"core", "accounts", "regions", "registry", "selection", "policies"}
 # The log itself; job rows are bookkeeping; an event timeline is the per-workflow trail (STYLE.md 5),
 # written by the same actions that write the change log.
-NOT_LOGGED = {ChangeLog, Job, ApplicationEvent}
+NOT_LOGGED = {ChangeLog, Job, ApplicationEvent, AwardEvent}
 
 
 def project_models() -> list[type]:

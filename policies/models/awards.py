@@ -1,0 +1,220 @@
+"""Award applications: filed by an enterprise (or the bureau on its behalf) for one item of a pack,
+pre-computed by the rules engine, audited and decided by the bureau, paid through the ledger."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.scoping import ADD, CHANGE, Scope, ScopedQuerySet
+from core.models import ChangeLoggedModel
+from policies.scopes import READ, district_q
+
+
+class AwardStatus(models.TextChoices):
+    DRAFT = "draft", _("待提交")
+    SUBMITTED = "submitted", _("已提交待审核")
+    APPROVED = "approved", _("已核准")
+    REJECTED = "rejected", _("未予核准")
+    PAID = "paid", _("已拨付")
+    REVOKED = "revoked", _("已撤销核准")
+
+
+# Allowed transitions; the only table that decides them (policies.actions.awards._transition).
+# submitted -> draft: returned to the enterprise for correction (退回补正);
+# paid -> approved: the payment was reversed in the ledger; the award stands and is paid again or revoked.
+AWARD_TRANSITIONS: dict[str, frozenset[str]] = {
+    AwardStatus.DRAFT: frozenset({AwardStatus.SUBMITTED}),
+    AwardStatus.SUBMITTED: frozenset({AwardStatus.APPROVED, AwardStatus.REJECTED, AwardStatus.DRAFT}),
+    AwardStatus.APPROVED: frozenset({AwardStatus.PAID, AwardStatus.REVOKED}),
+    AwardStatus.PAID: frozenset({AwardStatus.APPROVED}),
+    AwardStatus.REJECTED: frozenset(),
+    AwardStatus.REVOKED: frozenset(),
+}
+# Awards whose approved amount is charged to their fund.
+COMMITTED = (AwardStatus.APPROVED, AwardStatus.PAID)
+
+
+class AwardApplication(ChangeLoggedModel):
+    """One claim: an enterprise, an item of a pack, the thing it is for (`ref`: project, store or loan
+    id, 0 when the item is per enterprise) and a year. The computed amount, its reason and the trace
+    of the engine are stored at filing and at submission, and again when the bureau corrects a fact."""
+
+    pack = models.ForeignKey(
+        "policies.PolicyPack", verbose_name=_("扶持政策"), on_delete=models.PROTECT, related_name="applications"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="award_applications"
+    )
+    item = models.CharField(_("政策条目"), max_length=32)
+    ref = models.BigIntegerField(_("项目、店铺或贷款"), default=0)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AwardStatus.choices, default=AwardStatus.DRAFT, editable=False
+    )
+    note = models.TextField(_("申请说明"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    # What the engine computed, last at submission or after a correction.
+    computed_amount_fen = models.BigIntegerField(_("测算金额（分）"), null=True, editable=False)
+    reason = models.CharField(_("测算结论"), max_length=48, blank=True, editable=False)
+    trace = models.JSONField(_("测算过程"), default=list, editable=False)
+    facts = models.JSONField(_("测算所用事实"), default=dict, editable=False)
+    params_version = models.CharField(_("参数版本"), max_length=128, blank=True, editable=False)
+    computed_at = models.DateTimeField(_("测算时间"), null=True, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, editable=False)
+    # The decision.
+    fund = models.ForeignKey(
+        "policies.Fund", verbose_name=_("列支资金"), null=True, on_delete=models.PROTECT, related_name="awards",
+        editable=False,
+    )  # fmt: skip
+    approved_amount_fen = models.BigIntegerField(_("核准金额（分）"), null=True, editable=False)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, editable=False)
+    decision_note = models.TextField(_("审核意见"), blank=True, editable=False)
+    # The part of a claim that did not fit a year's fund under the carry-over rule: a tranche charged
+    # to the next year's fund, approved with the round that carried it.
+    carried_from = models.ForeignKey(
+        "self", verbose_name=_("结转自"), null=True, on_delete=models.PROTECT, related_name="carried", editable=False
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("奖补申请")
+        verbose_name_plural = _("奖补申请")
+        ordering = ["-year", "-id"]
+        constraints = [
+            # One live claim per enterprise, item, thing and year (a rejected one may be filed again).
+            models.UniqueConstraint(
+                fields=["pack", "enterprise", "item", "ref", "year"],
+                condition=Q(carried_from__isnull=True) & ~Q(status="rejected"),
+                name="award_one_claim_per_thing_and_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "paid"])
+                | Q(approved_amount_fen__isnull=False, approved_amount_fen__gte=0, fund__isnull=False),
+                name="award_approved_has_amount_and_fund",
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "status"], name="award_fund_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.item} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:application_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if scope.role == Role.ENTERPRISE:
+            if action in READ or action in (ADD, CHANGE):
+                return Q(enterprise_id=scope.enterprise_id or 0)
+            return None
+        inner = district_q(scope, action, "pack__region")
+        if inner is None or scope.role == Role.BUREAU:
+            return inner
+        return inner & ~Q(status=AwardStatus.DRAFT)  # readers above the district see what was submitted
+
+
+def through_application(scope: Scope, action: str) -> Q | None:
+    """Parts of an application (evidence, corrections) follow it; adding one changes it."""
+    inner = AwardApplication.scope_q(scope, CHANGE if action == ADD else action)
+    return None if inner is None else Q(application__in=AwardApplication.objects.filter(inner))
+
+
+class AwardEvent(models.Model):
+    """The timeline of an application, shown on its page; written by the actions only, never edited."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("提出申请")
+        EVIDENCE = "evidence", _("上传证明材料")
+        COMPUTED = "computed", _("系统测算")
+        SUBMITTED = "submitted", _("提交审核")
+        CORRECTED = "corrected", _("更正事实")
+        RETURNED = "returned", _("退回补正")
+        APPROVED = "approved", _("核准")
+        REJECTED = "rejected", _("不予核准")
+        HELD = "held", _("资金不足暂缓核准")
+        CARRIED = "carried", _("结转下年度")
+        PAID = "paid", _("拨付")
+        REVERSED = "reversed", _("冲正")
+        REVOKED = "revoked", _("撤销核准")
+
+    application = models.ForeignKey(AwardApplication, on_delete=models.CASCADE, related_name="events")
+    time = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("事项"), max_length=16, choices=Kind.choices)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("奖补申请事件")
+        verbose_name_plural = _("奖补申请事件")
+        ordering = ["time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.get_kind_display()}"
+
+
+class Evidence(ChangeLoggedModel):
+    """A supporting file of an application (lease, invoices, bank statement…), checked by
+    `policies.evidence` before it is stored."""
+
+    application = models.ForeignKey(AwardApplication, on_delete=models.CASCADE, related_name="evidence")
+    label = models.CharField(_("材料名称"), max_length=64)
+    file = models.FileField(_("文件"), upload_to="policies/evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("证明材料")
+        verbose_name_plural = _("证明材料")
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        return through_application(scope, action)
+
+
+class FactCorrection(ChangeLoggedModel):
+    """The bureau's correction of a fact during the audit of an application: which row, which field,
+    the value before and after, and why. The fact row itself is changed (and logged) by the same
+    action, and the application recomputed."""
+
+    application = models.ForeignKey(AwardApplication, on_delete=models.CASCADE, related_name="corrections")
+    fact_kind = models.CharField(_("事实类别"), max_length=32)
+    fact_id = models.BigIntegerField(_("事实记录编号"))
+    field = models.CharField(_("字段"), max_length=64)
+    field_label = models.CharField(_("字段名称"), max_length=64)
+    before = models.JSONField(_("更正前"), null=True)
+    after = models.JSONField(_("更正后"), null=True)
+    reason = models.TextField(_("更正理由"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事实更正")
+        verbose_name_plural = _("事实更正")
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.field_label}：{self.before} → {self.after}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        return through_application(scope, action)

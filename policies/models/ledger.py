@@ -1,0 +1,92 @@
+"""The payment ledger: append-only, per fund and year. A payment is never edited; a reversal is a
+new entry with the opposite amount referencing the payment it undoes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.scoping import ADD, Scope, ScopedQuerySet
+from core.models import ChangeLoggedModel
+from policies.scopes import READ, district_q
+
+
+class EntryKind(models.TextChoices):
+    PAYMENT = "payment", _("拨付")
+    REVERSAL = "reversal", _("冲正")
+
+
+class LedgerEntry(ChangeLoggedModel):
+    """One movement of money. Database triggers (migration 0002 of this app, `core.append_only`)
+    refuse UPDATE, DELETE and TRUNCATE of this table; `save()` of a stored entry and `delete()`
+    raise too.
+
+    Nobody is paid twice: the n-th payment of an application (`attempt`) is unique, and a new
+    attempt is possible only after the previous payment was reversed (each payment is reversed at
+    most once: `reverses` is unique). `trace` carries the computation behind the money: the facts,
+    parameters version, the engine's steps, the computed and approved amounts and the approval."""
+
+    fund = models.ForeignKey("policies.Fund", verbose_name=_("资金"), on_delete=models.PROTECT, related_name="ledger")
+    year = models.PositiveSmallIntegerField(_("资金年度"))
+    application = models.ForeignKey(
+        "policies.AwardApplication", verbose_name=_("奖补申请"), on_delete=models.PROTECT, related_name="ledger"
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=EntryKind.choices)
+    attempt = models.PositiveSmallIntegerField(_("第几次拨付"), default=1)
+    amount_fen = models.BigIntegerField(_("金额（分）"), help_text=_("拨付为正，冲正为负"))
+    time = models.DateTimeField(_("记账时间"), default=timezone.now)
+    voucher_no = models.CharField(_("凭证号"), max_length=64)
+    document_no = models.CharField(_("拨付文号"), max_length=64, blank=True)
+    reverses = models.OneToOneField(
+        "self", verbose_name=_("冲正的拨付"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    )
+    note = models.TextField(_("说明"), blank=True)
+    trace = models.JSONField(_("测算依据"), default=dict)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记账人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("拨付台账")
+        verbose_name_plural = _("拨付台账")
+        ordering = ["-time", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind", "attempt"], name="ledger_one_payment_per_attempt"),
+            models.CheckConstraint(
+                condition=Q(kind="payment", amount_fen__gt=0, reverses__isnull=True)
+                | Q(kind="reversal", amount_fen__lt=0, reverses__isnull=False),
+                name="ledger_payment_positive_reversal_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "time"], name="ledger_fund_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.voucher_no}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:application_detail", args=[self.application_id])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("ledger entries are append-only")
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        if scope.role == Role.ENTERPRISE:
+            return Q(application__enterprise_id=scope.enterprise_id or 0) if action in READ else None
+        if action in READ or (action == ADD and scope.role == Role.BUREAU):
+            return district_q(scope, action, "fund__pack__region")
+        return None  # never changed, never deleted

@@ -1,0 +1,63 @@
+"""Who sees which part of the support policies (the rules of the table in docs/policies.md).
+
+A pack belongs to a district (its region). The bureau of that district (or of a region containing
+it) sees and acts on everything of the pack; the ministry reads everything, a province (quota unit)
+reads the packs of the districts of its unit; an enterprise sees the packs of the district it is
+registered or resident in, and only its own applications, awards, explanations and payments.
+Everyone else (operators, experts, the three administrators, the public) sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role
+from accounts.scoping import EXPORT, VIEW, Scope
+
+READ = (VIEW, EXPORT)
+
+
+def unit_regions(quota_unit_id: int | None) -> QuerySet[Any, Any]:
+    """Ids of the regions of a quota unit, as a subquery: a province's regions without those of its
+    cities with separate planning (units of their own)."""
+    from regions.models import QuotaUnit, QuotaUnitKind, Region
+
+    unit = QuotaUnit.objects.filter(pk=quota_unit_id or 0).select_related("region").first()
+    if unit is None or unit.region is None:
+        return Region.objects.none().values("id")
+    prefix = unit.region.prefix
+    regions = Region.objects.filter(code__startswith=prefix)
+    if unit.kind != QuotaUnitKind.SEPARATE_PLANNING_CITY:
+        cities = QuotaUnit.objects.filter(
+            kind=QuotaUnitKind.SEPARATE_PLANNING_CITY, region__code__startswith=prefix
+        ).select_related("region")
+        for city in cities:
+            if city.region is not None:
+                regions = regions.exclude(code__startswith=city.region.prefix)
+    return regions.values("id")
+
+
+def district_q(scope: Scope, action: str, region: str) -> Q | None:
+    """The rule for things of a pack, reached through the lookup `region` (the pack's district):
+    the bureau of the district acts, the ministry and the province read."""
+    if scope.role == Role.BUREAU and scope.region_prefix:
+        return Q(**{f"{region}__code__startswith": scope.region_prefix})
+    if action not in READ:
+        return None
+    if scope.role == Role.MINISTRY:
+        return Q()
+    if scope.role == Role.PROVINCE:
+        return Q(**{f"{region}_id__in": unit_regions(scope.quota_unit_id)})
+    return None
+
+
+def enterprise_districts(enterprise_id: int | None) -> Q:
+    """Regions an enterprise belongs to for a pack: where it is registered, where it is resident."""
+    from registry.models import Enterprise, Residency
+
+    eid = enterprise_id or 0
+    return Q(region_id__in=Enterprise.objects.filter(pk=eid).values("region_id")) | Q(
+        region_id__in=Residency.objects.filter(enterprise_id=eid).values("base__region_id")
+    )
