@@ -13,6 +13,11 @@ Conventions:
   the thing an award is for, so an enterprise may have several;
 - dates are Polars Date; a missing date is null;
 - booleans are never null (unknown = False, which denies rather than grants).
+
+Added after the first version, for rules that need them (the rule engine's author, issue 4):
+`brands.brand` (the policy pays 2-5万元 per brand, so an enterprise may have several),
+`case_awards.case` (one row per decided matter, 一事一议, so several per enterprise and item),
+`loans.repaid_on` (a loan repaid or due inside the two-year window accrues no subsidy after it).
 """
 
 from __future__ import annotations
@@ -77,6 +82,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
     # Brands (item 5): kind "district" (the leading group decides the amount within the range),
     # "national" / "municipal" (the upper level's award, paid again at the pack's rate).
     "brands": {
+        "brand": pl.Int64,  # added by the engine's author: one award per brand (2-5万元/个)
         "enterprise": pl.Int64,
         "year": pl.Int32,
         "kind": pl.String,
@@ -104,6 +110,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
     },
     # Case-by-case awards of the leading group (item 1 operator subsidy, item 7 一企一策): no formula.
     "case_awards": {
+        "case": pl.Int64,  # added by the engine's author: one row per decision line (一事一议)
         "enterprise": pl.Int64,
         "year": pl.Int32,
         "item": pl.String,
@@ -123,6 +130,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "enterprise": pl.Int64,
         "principal_fen": pl.Int64,
         "loan_date": pl.Date,
+        # added by the engine's author: the day the loan was repaid or fell due (interest stops the
+        # day before, 算头不算尾); null when it runs beyond the two-year window.
+        "repaid_on": pl.Date,
         "actual_rate_ppm": pl.Int64,
         "benchmark_rate_ppm": pl.Int64,  # the bank's same-period benchmark rate
         "recognised": pl.Boolean,
