@@ -302,6 +302,9 @@ class Loan(EnterpriseFact):
     bank = models.CharField(_("贷款银行"), max_length=128)
     principal_fen = models.BigIntegerField(_("贷款本金（分）"), validators=MONEY)
     loan_date = models.DateField(_("放款日期"))
+    repaid_on = models.DateField(
+        _("还款或到期日"), null=True, blank=True, help_text=_("贴息计至前一日（算头不算尾）；贷款期超过两年的可不填")
+    )
     actual_rate = models.DecimalField(_("实际年利率（%）"), max_digits=7, decimal_places=4, validators=RATE)
     benchmark_rate = models.DecimalField(
         _("同期基准年利率（%）"), max_digits=7, decimal_places=4, validators=RATE, help_text=_("商业银行同期贷款利率")
@@ -316,6 +319,11 @@ class Loan(EnterpriseFact):
 
     def __str__(self) -> str:
         return f"{self.bank} {self.loan_date}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.repaid_on and self.loan_date and self.repaid_on < self.loan_date:
+            raise ValidationError({"repaid_on": _("还款或到期日不能早于放款日期。")})
 
 
 class SubsidySource(models.TextChoices):

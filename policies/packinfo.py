@@ -1,0 +1,116 @@
+"""What the Django side needs to know of a pack's rules: its parameters (loaded once per process from
+`policies/packs/<code>/pack.yaml` by the rules' own loader), the items one may apply for, and which
+kind of fact an item's `ref` names (a project, a brand, a decided case, a loan)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from core.errors import ActionError
+from policies.rules import params as rules_params
+
+# Items paid per thing: the application names the thing (`ref` = the id of that fact row); the
+# engine's award rows carry the same id. Other items are per enterprise (ref 0).
+REF_KINDS: dict[str, str] = {
+    "platform_project": "projects",
+    "brand_district": "brands",
+    "brand_upper": "brands",
+    "base_operator": "case_awards",
+    "large_enterprise": "case_awards",
+    "loan_interest": "loans",
+}
+# Items one may apply for: computed (formula) or decided case by case; targets pay nothing.
+APPLICABLE_KINDS = ("formula", "case")
+
+
+@functools.lru_cache(maxsize=16)
+def _load(code: str, mtime: float) -> rules_params.Params:
+    return rules_params.load_params(code)
+
+
+def params_for(code: str) -> rules_params.Params:
+    """The pack's parameters; reloaded when its file changes. A missing or malformed pack is an
+    ActionError naming it (the pages show it, nothing is computed)."""
+    path = rules_params.pack_path(code)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        raise ActionError("pack_missing", _("未找到政策包“%(code)s”的规则参数文件。") % {"code": code}) from None
+    try:
+        return _load(code, mtime)
+    except rules_params.ParameterError as exc:
+        raise ActionError(
+            "pack_invalid", _("政策包“%(code)s”的规则参数有误：%(detail)s") % {"code": code, "detail": str(exc)}
+        ) from None
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    key: str
+    label: str
+    reference: str
+    kind: str
+    ref_kind: str | None
+
+
+def items_of(code: str) -> list[ItemInfo]:
+    p = params_for(code)
+    return [ItemInfo(i.key, i.label, i.reference, i.kind, REF_KINDS.get(i.key)) for i in p.items.values()]
+
+
+def applicable_items(code: str) -> list[ItemInfo]:
+    return [i for i in items_of(code) if i.kind in APPLICABLE_KINDS]
+
+
+def item_label(code: str, key: str) -> str:
+    try:
+        items = {i.key: i for i in items_of(code)}
+    except ActionError:
+        return key
+    return items[key].label if key in items else key
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    key: str
+    label: str
+    unit: str
+    value: Any
+    effective: datetime.date
+    reference: str
+    document: str
+    placeholder: bool
+    note: str
+    later: int  # how many later dated values exist
+
+
+def params_in_force(code: str, on: datetime.date) -> list[ParamRow]:
+    """Every parameter's value in force on a date, with its reference and document."""
+    p = params_for(code)
+    rows = []
+    for key, param in p.parameters.items():
+        try:
+            entry = param.entry_at(on)
+        except rules_params.ParameterNotInForceError:
+            continue
+        later = sum(1 for e in param.values if e.effective > on)
+        rows.append(
+            ParamRow(
+                key,
+                param.label,
+                param.unit,
+                entry.value,
+                entry.effective,
+                entry.reference,
+                entry.document,
+                entry.placeholder,
+                entry.note,
+                later,
+            )
+        )
+    return rows
