@@ -1,0 +1,272 @@
+"""What every item of a pack shares: the computation context, exact money arithmetic, month masks,
+and the declarative `Rule` each item module fills in.
+
+Money: integer fen throughout. A product (amount × rate in ppm, principal × rate × share × days) is
+taken in Int128, so nothing overflows however large the facts; every division rounds half up to the
+fen: round(n / d) = floor((2n + d) / 2d) for n ≥ 0, d > 0 — exact, no float anywhere.
+
+Months: a month is an integer index (1970-01 = 0). A year's months are a 12-bit mask (bit 0 =
+January), so "the months of this cost that fall in residence year 3 while the enterprise was
+resident" is a bitwise AND and a popcount, for the whole population at once.
+
+Traces: a rule names its steps (`Step`: a code from `codes.STEPS`, JSON values built from columns,
+an optional condition). They are assembled into the trace column only when asked (`trace=True`):
+building millions of JSON strings costs more than computing the amounts, so a what-if or a budget
+run asks for amounts and reasons only, and the rows that are stored or shown are traced.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from policies.rules.facts import AWARD_SCHEMA, Facts
+from policies.rules.params import PPM, DatedValue, Params
+
+TRACE_DTYPE = AWARD_SCHEMA["trace"]
+STEP_DTYPE = pl.Struct({"step": pl.String, "values": pl.String})
+EPOCH_YEAR = 1970
+FULL_YEAR_MASK = (1 << 12) - 1
+FAR_FUTURE_MONTH = 1_000_000  # a residency without exit date runs on
+
+
+# ---- exact arithmetic -------------------------------------------------------------------------
+
+
+def wide(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.Int128)
+
+
+def round_div(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
+    """numerator / denominator rounded half up, for numerator ≥ 0 and denominator > 0, in Int128."""
+    num = wide(numerator)
+    den = wide(denominator) if isinstance(denominator, pl.Expr) else pl.lit(denominator, dtype=pl.Int128)
+    return (num * 2 + den) // (den * 2)
+
+
+def apply_rate(amount: pl.Expr, rate_ppm: pl.Expr | int) -> pl.Expr:
+    """amount × rate (ppm) rounded half up to the fen, in Int128 (callers cap, then cast to Int64)."""
+    rate = wide(rate_ppm) if isinstance(rate_ppm, pl.Expr) else pl.lit(rate_ppm, dtype=pl.Int128)
+    return round_div(wide(amount) * rate, PPM)
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """The same rounding in plain Python, for tests and explanations."""
+    if numerator < 0 or denominator <= 0:
+        raise ValueError("round_half_up takes a non-negative numerator and a positive denominator")
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def clip_to_int64(expr: pl.Expr, cap: pl.Expr | int) -> pl.Expr:
+    """min(expr, cap) as Int64 (expr may be Int128)."""
+    cap_expr = wide(cap) if isinstance(cap, pl.Expr) else pl.lit(cap, dtype=pl.Int128)
+    return pl.min_horizontal(wide(expr), cap_expr).cast(pl.Int64)
+
+
+# ---- months -----------------------------------------------------------------------------------
+
+
+def month_index(date: pl.Expr) -> pl.Expr:
+    """1970-01 → 0, 2025-03 → 662; null stays null."""
+    return (date.dt.year().cast(pl.Int32) - EPOCH_YEAR) * 12 + date.dt.month().cast(pl.Int32) - 1
+
+
+def year_first_month(year: int) -> int:
+    return (year - EPOCH_YEAR) * 12
+
+
+def _pow2(exponent: pl.Expr) -> pl.Expr:
+    return pl.lit(2, dtype=pl.Int64).pow(exponent.cast(pl.Int64))
+
+
+def month_mask(first: pl.Expr, last: pl.Expr, year: int) -> pl.Expr:
+    """The months first..last (inclusive indices) that fall in `year`, as a 12-bit mask (Int64)."""
+    y0 = year_first_month(year)
+    lo = pl.max_horizontal(first, pl.lit(y0)) - y0
+    hi = pl.min_horizontal(last, pl.lit(y0 + 11)) - y0
+    return pl.when(hi >= lo).then(_pow2(hi + 1) - _pow2(lo)).otherwise(0).cast(pl.Int64)
+
+
+def popcount(mask: pl.Expr) -> pl.Expr:
+    return mask.bitwise_count_ones().cast(pl.Int64)
+
+
+# ---- traces -----------------------------------------------------------------------------------
+
+
+def values(**columns: pl.Expr) -> pl.Expr:
+    """A step's values as JSON text, from expressions over the rule's frame."""
+    return pl.struct([expr.alias(name) for name, expr in columns.items()]).struct.json_encode()
+
+
+def constant(obj: Any) -> pl.Expr:
+    return pl.lit(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of an explanation: `code` (codes.STEPS), `values` (an expression giving JSON text,
+    or, with `many=True`, a list of step structs built by the rule), shown only where `when` holds."""
+
+    code: str
+    values: pl.Expr
+    when: pl.Expr | None = None
+    many: bool = False
+
+    def expr(self) -> pl.Expr:
+        if self.many:
+            return self.values
+        struct = pl.struct(pl.lit(self.code).alias("step"), self.values.alias("values"))
+        return struct if self.when is None else pl.when(self.when).then(struct)
+
+
+def trace_expr(steps: Sequence[Step]) -> pl.Expr:
+    return pl.concat_list([s.expr() for s in steps]).list.drop_nulls().cast(TRACE_DTYPE)
+
+
+# ---- context ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """One computation: the facts, the pack's parameters, the award year, whether to trace."""
+
+    facts: Facts
+    params: Params
+    year: int
+    trace: bool = True
+    _cache: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def on(self) -> datetime.date:
+        return self.params.as_of(self.year)
+
+    @property
+    def year_start(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+    def entry(self, key: str) -> DatedValue:
+        return self.params.entry(key, self.on)
+
+    def value(self, key: str) -> Any:
+        return self.entry(key).value
+
+    def param_step(self, key: str) -> Step:
+        return Step("param", constant(self.entry(key).trace(key)))
+
+    def flags(self) -> pl.LazyFrame:
+        """One row per enterprise: registered, ecommerce, association (first row of a duplicate id)."""
+        if "flags" not in self._cache:
+            self._cache["flags"] = self.facts.enterprises.select(
+                "enterprise", "registered_in_district", "ecommerce", "association"
+            ).unique("enterprise", keep="first")
+        return self._cache["flags"].lazy()
+
+    def with_flags(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """`frame` with the enterprise's flags; an enterprise missing from the register has all
+        flags False (fail-closed: not registered)."""
+        return frame.join(self.flags(), on="enterprise", how="left").with_columns(
+            pl.col("registered_in_district", "ecommerce", "association").fill_null(False)
+        )
+
+    def residency(self) -> pl.LazyFrame:
+        """One row per enterprise ever resident: `first_entry` (date), `first_entry_month` (index;
+        residence years count from it — leaving and coming back does not start them again), and
+        `resident_mask` (the months of the year in which any residency overlaps the month)."""
+        if "residency" not in self._cache:
+            y0 = year_first_month(self.year)
+            r = self.facts.residencies.filter(pl.col("entered_on").is_not_null())
+            self._cache["residency"] = (
+                r.with_columns(
+                    month_mask(
+                        month_index(pl.col("entered_on")),
+                        month_index(pl.col("left_on")).fill_null(FAR_FUTURE_MONTH + y0),
+                        self.year,
+                    ).alias("mask")
+                )
+                .group_by("enterprise")
+                .agg(
+                    pl.col("entered_on").min().alias("first_entry"),
+                    pl.col("mask").bitwise_or().alias("resident_mask"),
+                )
+                .with_columns(month_index(pl.col("first_entry")).alias("first_entry_month"))
+            )
+        return self._cache["residency"].lazy()
+
+
+# ---- the declarative unit ---------------------------------------------------------------------
+
+WideFn = Callable[[Context], pl.LazyFrame]
+StepsFn = Callable[[Context], list[Step]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An item of the pack as code.
+
+    `wide(ctx)` returns one row per award with at least: enterprise, ref, amount_fen (Int64),
+    reason, registered_in_district — plus whatever columns its `steps(ctx)` read. `parameters` are
+    the pack parameters the rule reads; each becomes a `param` step of the trace with its value,
+    reference and effective date."""
+
+    key: str
+    reference: str
+    parameters: tuple[str, ...]
+    wide: WideFn
+    steps: StepsFn
+
+    def frame(self, ctx: Context) -> pl.LazyFrame:
+        """The rule's awards in AWARD_SCHEMA plus `registered_in_district` (the engine applies the
+        general rules — registration, no stacking — on top)."""
+        out = self.wide(ctx)
+        if ctx.trace:
+            steps = [ctx.param_step(k) for k in self.parameters] + self.steps(ctx)
+            trace = trace_expr(steps)
+        else:
+            trace = pl.lit(None, dtype=TRACE_DTYPE)
+        return out.select(
+            pl.col("enterprise").cast(pl.Int64),
+            pl.lit(self.key).alias("item"),
+            pl.col("ref").cast(pl.Int64),
+            pl.lit(ctx.year, dtype=pl.Int32).alias("year"),
+            pl.col("amount_fen").cast(pl.Int64),
+            pl.col("reason").cast(pl.String),
+            trace.alias("trace"),
+            pl.col("registered_in_district").cast(pl.Boolean),
+        )
+
+    def compute(self, facts: Facts, params: Params, year: int, *, trace: bool = True) -> pl.DataFrame:
+        """This item alone, in AWARD_SCHEMA, before the general rules (registration, no stacking)
+        that `policies.rules.engine.compute` applies to every item."""
+        return self.frame(Context(facts, params, year, trace)).drop("registered_in_district").collect()
+
+
+def reason_chain(cases: Sequence[tuple[pl.Expr, str]], otherwise: pl.Expr | str) -> pl.Expr:
+    """The first reason whose condition holds (cases in order of precedence)."""
+    default = pl.lit(otherwise) if isinstance(otherwise, str) else otherwise
+    if not cases:
+        return default
+    expr = default
+    for cond, code in reversed(cases):
+        expr = pl.when(cond).then(pl.lit(code)).otherwise(expr)
+    return expr
+
+
+def granted_or_capped(raw: pl.Expr, paid: pl.Expr) -> pl.Expr:
+    """ "capped" when the cap cut the amount, "no_amount" when the rule gives zero, else "granted"."""
+    return (
+        pl.when(paid < raw)
+        .then(pl.lit("capped"))
+        .when(paid == 0)
+        .then(pl.lit("no_amount"))
+        .otherwise(pl.lit("granted"))
+    )

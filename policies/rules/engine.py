@@ -1,0 +1,146 @@
+"""The rule engine of a policy pack: every item over the whole population at once, in Polars.
+
+    awards = compute(facts, params, 2025)                  # every item, with traces
+    amounts = compute(facts, params, 2025, trace=False)    # amounts and reasons only (what-if, budget)
+
+Each item (policies.rules.items) produces its rows; then the general rules of the pack apply to
+every row, in this order of precedence:
+
+1. Registration in the district (every item; the policy is the district's): an enterprise that is
+   not registered, or not in the register at all, gets 0 with reason not_registered.
+2. No stacking (四（七）): when `other_subsidies` has the same enterprise, year and item, the row
+   pays 0 with reason stacked and the sources in its trace. A row already at zero for its own
+   reason keeps that reason (the stacked step is still in the trace).
+
+The result has AWARD_SCHEMA (policies.rules.facts). Row order is unspecified; a row is identified
+by (enterprise, item, ref, year). The engine reads nothing but its arguments: no ORM, no files,
+no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import polars as pl
+
+from policies.rules.base import TRACE_DTYPE, Context, Step, trace_expr, values
+from policies.rules.facts import AWARD_SCHEMA, Facts
+from policies.rules.items import RULES
+from policies.rules.params import Params
+
+
+class FactsError(ValueError):
+    """Facts the engine cannot interpret and must not guess about. `code`: unknown_case_item,
+    unknown_subsidy_item, unknown_item; `kind` is the kind of fact, `rows` (0-based) the first few
+    offending rows, `values` the unknown keys."""
+
+    def __init__(self, code: str, kind: str, rows: list[int], values: list[str]) -> None:
+        self.code = code
+        self.kind = kind
+        self.rows = rows
+        self.values = values
+        super().__init__(f"{kind}: {code} {values} at rows {rows}")
+
+
+def item_keys(params: Params) -> list[str]:
+    """The items the engine computes for the pack: every item that has a rule, in pack order."""
+    missing = [k for k, item in params.items.items() if item.kind != "target" and k not in RULES]
+    if missing:
+        raise KeyError(f"items of the pack without a rule: {missing}")
+    return [k for k, item in params.items.items() if item.kind != "target"]
+
+
+def targets(params: Params, year: int) -> dict[str, dict[str, Any]]:
+    """The target quantities of items of kind "target" (四（二）8), with their references."""
+    on = params.as_of(year)
+    out: dict[str, dict[str, Any]] = {}
+    for key in ("rural_village_stations_target", "rural_information_officers_target"):
+        if key in params.parameters:
+            out[key] = params.entry(key, on).trace(key)
+    return out
+
+
+def validate(facts: Facts, params: Params) -> None:
+    """Refuse facts that would silently change who is paid: a case award or an other-subsidy row
+    naming an item the pack does not have (a typo there would pay twice or lose a decision)."""
+    case_items = [k for k, item in params.items.items() if item.kind == "case"]
+    _known(facts.case_awards, case_items, "unknown_case_item", "case_awards")
+    _known(facts.other_subsidies, list(params.items), "unknown_subsidy_item", "other_subsidies")
+
+
+def _known(frame: pl.DataFrame, allowed: list[str], code: str, kind: str) -> None:
+    bad = frame.with_row_index("row").filter(~pl.col("item").is_in(allowed) | pl.col("item").is_null())
+    if bad.height:
+        raise FactsError(
+            code,
+            kind,
+            bad["row"].head(10).to_list(),
+            sorted({str(v) for v in bad["item"].to_list()}),
+        )
+
+
+def compute(
+    facts: Facts,
+    params: Params,
+    year: int,
+    *,
+    items: Iterable[str] | None = None,
+    trace: bool = True,
+) -> pl.DataFrame:
+    """Every award of `year` (or of the `items` named) for every enterprise in `facts`."""
+    keys = item_keys(params) if items is None else list(items)
+    unknown = [k for k in keys if k not in RULES or k not in params.items]
+    if unknown:
+        raise KeyError(f"no such items in the pack: {unknown}")
+    validate(facts, params)
+    ctx = Context(facts, params, year, trace)
+    frames = [RULES[k].frame(ctx) for k in keys]
+    if not frames:
+        return pl.DataFrame(schema=AWARD_SCHEMA)
+    rows = pl.concat(frames, how="vertical")
+    stacked = (
+        facts.other_subsidies.lazy()
+        .filter(pl.col("year") == year)
+        .group_by("enterprise", "item")
+        .agg(pl.col("source").fill_null("").unique().sort().alias("sources"))
+        .with_columns(pl.lit(True).alias("stacked"))
+    )
+    rows = rows.join(stacked, on=["enterprise", "item"], how="left").with_columns(pl.col("stacked").fill_null(False))
+    registered = pl.col("registered_in_district")
+    paying = registered & ~pl.col("stacked")
+    reason = (
+        pl.when(~registered)
+        .then(pl.lit("not_registered"))
+        .when(pl.col("stacked") & pl.col("reason").is_in(["granted", "capped"]))
+        .then(pl.lit("stacked"))
+        .otherwise(pl.col("reason"))
+    )
+    if trace:
+        steps = [
+            Step("registered", values(registered=registered, reference=pl.lit(_reference(params, "registration")))),
+            Step("items", pl.col("trace"), many=True),
+            Step(
+                "stacked",
+                values(sources=pl.col("sources"), reference=pl.lit(_reference(params, "non_stacking"))),
+                when=pl.col("stacked"),
+            ),
+        ]
+        trace_col = trace_expr(steps)
+    else:
+        trace_col = pl.lit(None, dtype=TRACE_DTYPE)
+    out = rows.select(
+        "enterprise",
+        "item",
+        "ref",
+        "year",
+        pl.when(paying).then(pl.col("amount_fen")).otherwise(0).cast(pl.Int64).alias("amount_fen"),
+        reason.alias("reason"),
+        trace_col.alias("trace"),
+    )
+    return out.collect()
+
+
+def _reference(params: Params, key: str) -> str:
+    rule = params.general.get(key)
+    return rule.reference if rule else ""
