@@ -42,6 +42,15 @@ def menu_for(user: Any, path: str) -> list[NavItem]:
         entries.append((_("评审"), reverse("selection:stage_list")))
     if user.role == Role.EXPERT:
         entries.append((_("我的评审"), reverse("selection:my_reviews")))
+    from policies.models import AwardApplication, LedgerEntry, PolicyPack
+
+    own = user.role == Role.ENTERPRISE
+    if can(user, PolicyPack, VIEW):
+        entries.append((_("扶持政策"), reverse("policies:pack_list")))
+    if can(user, AwardApplication, VIEW):
+        entries.append((_("我的奖补申请") if own else _("奖补申请"), reverse("policies:application_list")))
+    if can(user, LedgerEntry, VIEW):
+        entries.append((_("我的拨付") if own else _("拨付台账"), reverse("policies:ledger_list")))
     entries.append((_("行政区划"), reverse("regions:region_list")))
     entries.append((_("申报单位"), reverse("regions:quotaunit_list")))
     entries.append((_("示范城市"), reverse("regions:democity_list")))

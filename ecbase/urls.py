@@ -12,4 +12,5 @@ urlpatterns = [
     path("imports/", include("registry.imports.urls")),
     path("selection/", include("selection.urls")),
     path("notices/", include("selection.public_urls")),
+    path("policies/", include("policies.urls")),
 ]

@@ -20,23 +20,31 @@ READ = (VIEW, EXPORT)
 
 
 def unit_regions(quota_unit_id: int | None) -> QuerySet[Any, Any]:
-    """Ids of the regions of a quota unit, as a subquery: a province's regions without those of its
-    cities with separate planning (units of their own)."""
-    from regions.models import QuotaUnit, QuotaUnitKind, Region
+    """Ids of the regions of a quota unit, as a lazy subquery (no query runs until it is used): the
+    regions under the unit's own region (a province or municipality: same first two digits; a city
+    with separate planning: same first four), without those of the cities with separate planning
+    inside a province, which are units of their own."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Substr
 
-    unit = QuotaUnit.objects.filter(pk=quota_unit_id or 0).select_related("region").first()
-    if unit is None or unit.region is None:
-        return Region.objects.none().values("id")
-    prefix = unit.region.prefix
-    regions = Region.objects.filter(code__startswith=prefix)
-    if unit.kind != QuotaUnitKind.SEPARATE_PLANNING_CITY:
-        cities = QuotaUnit.objects.filter(
-            kind=QuotaUnitKind.SEPARATE_PLANNING_CITY, region__code__startswith=prefix
-        ).select_related("region")
-        for city in cities:
-            if city.region is not None:
-                regions = regions.exclude(code__startswith=city.region.prefix)
-    return regions.values("id")
+    from regions.models import QuotaUnit, QuotaUnitKind, Region, RegionLevel
+
+    unit = QuotaUnit.objects.filter(pk=quota_unit_id or 0).annotate(
+        p2=Substr("region__code", 1, 2), p4=Substr("region__code", 1, 4)
+    )
+    inside = Exists(
+        unit.filter(
+            Q(region__level=RegionLevel.PROVINCE, p2=Substr(OuterRef("code"), 1, 2))
+            | Q(region__level=RegionLevel.PREFECTURE, p4=Substr(OuterRef("code"), 1, 4))
+        )
+    )
+    city = Exists(
+        QuotaUnit.objects.filter(kind=QuotaUnitKind.SEPARATE_PLANNING_CITY)
+        .exclude(pk=quota_unit_id or 0)
+        .annotate(p4=Substr("region__code", 1, 4))
+        .filter(p4=Substr(OuterRef("code"), 1, 4))
+    )
+    return Region.objects.filter(inside).exclude(city).values("id")
 
 
 def district_q(scope: Scope, action: str, region: str) -> Q | None:

@@ -1,0 +1,132 @@
+"""Packs and their yearly funds: the bureau of the district registers its policy, puts it in force,
+and sets each year's fund and the rule that shares it when claims exceed it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scoping import CHANGE, restrict
+from core.audit import log_change, save_logged
+from core.errors import ActionError, NotAllowedError
+from core.models import ChangeLog
+from policies import funds as fund_figures
+from policies.actions.common import require_bureau
+from policies.models import PACK_TRANSITIONS, AllocationRule, Fund, PackStatus, PolicyPack
+from policies.money import yuan
+from policies.packinfo import params_for
+from regions.models import Region
+
+
+def do_create_pack(
+    actor: Any,
+    *,
+    code: str,
+    region: Region,
+    title: str = "",
+    issuer: str = "",
+    document_no: str = "",
+    effective_on: datetime.date | None = None,
+) -> PolicyPack:
+    """Register a pack whose rules are in policies/packs/<code>/; metadata defaults to the pack file's."""
+    require_bureau(actor, _("登记扶持政策"))
+    if not region.code.startswith(actor.region.prefix):
+        raise NotAllowedError(_("只能登记本辖区的扶持政策。"))
+    params = params_for(code)
+    with transaction.atomic():
+        if PolicyPack.objects.filter(code=code).exists():
+            raise ActionError("duplicate_pack", _("政策包“%(code)s”已登记。") % {"code": code}, field="code")
+        pack = PolicyPack(
+            code=code,
+            region=region,
+            title=title or params.title,
+            issuer=issuer or params.issuing_body,
+            document_no=document_no or params.document_no,
+            effective_on=effective_on or params.effective,
+        )
+        save_logged(pack, actor=actor)
+    return pack
+
+
+def do_change_pack_status(actor: Any, pack: PolicyPack, to_status: str) -> PolicyPack:
+    require_bureau(actor, _("政策的施行和停止"))
+    with transaction.atomic():
+        locked = restrict(PolicyPack.objects.select_for_update(of=("self",)), actor, CHANGE).filter(pk=pack.pk).first()
+        if locked is None:
+            raise NotAllowedError(_("您无权办理该政策。"))
+        if to_status not in PACK_TRANSITIONS[locked.status]:
+            raise ActionError(
+                "invalid_transition",
+                _("政策当前状态为“%(from)s”，不能变更为“%(to)s”。")
+                % {"from": locked.get_status_display(), "to": PackStatus(to_status).label},
+            )
+        before = locked.snapshot()
+        locked.status = to_status
+        locked.save(update_fields=["status", "last_updated"])
+        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+    return locked
+
+
+def do_set_fund(
+    actor: Any,
+    pack: PolicyPack,
+    year: int,
+    *,
+    amount_fen: int | None = None,
+    allocation_rule: str | None = None,
+    document_no: str = "",
+    note: str = "",
+) -> Fund:
+    """Create or change a year's fund. Defaults come from the pack's parameters in force that year
+    (四（五）: 1000万元; the allocation rule). A fund is never set below what is already approved."""
+    require_bureau(actor, _("年度资金"))
+    if restrict(PolicyPack.objects.filter(pk=pack.pk), actor, CHANGE).first() is None:
+        raise NotAllowedError(_("您无权办理该政策。"))
+    params = params_for(pack.code)
+    on = params.as_of(year)
+    if amount_fen is None:
+        amount_fen = int(params.value("fund_per_year_fen", on))
+    if allocation_rule is None:
+        allocation_rule = str(params.value("fund_allocation", on))
+    if amount_fen < 0:
+        raise ActionError("negative_amount", _("年度资金不能为负数。"), field="amount_fen")
+    if allocation_rule not in AllocationRule.values:
+        raise ActionError("unknown_rule", _("未知的分配规则。"), field="allocation_rule")
+    with transaction.atomic():
+        fund = (
+            restrict(Fund.objects.select_for_update(of=("self",)), actor, CHANGE).filter(pack=pack, year=year).first()
+        )
+        if fund is None:
+            fund = Fund(
+                pack=pack,
+                year=year,
+                amount_fen=amount_fen,
+                allocation_rule=allocation_rule,
+                document_no=document_no,
+                note=note,
+            )
+            save_logged(fund, actor=actor)
+            return fund
+        approved = fund_figures.approved_fen(fund)
+        if amount_fen < approved:
+            raise ActionError(
+                "below_approved",
+                _("%(year)s 年度已核准 %(approved)s 元，年度资金不能低于已核准金额。")
+                % {"year": year, "approved": yuan(approved)},
+                field="amount_fen",
+            )
+        fund.amount_fen, fund.allocation_rule = amount_fen, allocation_rule
+        fund.document_no, fund.note = document_no, note
+        save_logged(fund, actor=actor, update_fields=["amount_fen", "allocation_rule", "document_no", "note"])
+    return fund
+
+
+def is_bureau_of(actor: Any, pack: PolicyPack) -> bool:
+    return (
+        getattr(actor, "role", None) == Role.BUREAU
+        and restrict(PolicyPack.objects.filter(pk=pack.pk), actor, CHANGE).exists()
+    )

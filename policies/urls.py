@@ -1,0 +1,35 @@
+from django.urls import path
+
+from policies import views
+from policies import views_applications as apps
+
+app_name = "policies"
+
+urlpatterns = [
+    path("packs/", views.PackListView.as_view(), name="pack_list"),
+    path("packs/<int:pk>/", views.PackDetailView.as_view(), name="pack_detail"),
+    path("packs/<int:pk>/funds/", views.FundSetView.as_view(), name="fund_set"),
+    path("funds/<int:pk>/", views.FundDetailView.as_view(), name="fund_detail"),
+    path("funds/<int:pk>/round/", views.FundRoundView.as_view(), name="fund_round"),
+    path("applications/", apps.ApplicationListView.as_view(), name="application_list"),
+    path("applications/new/", apps.ApplicationCreateView.as_view(), name="application_add"),
+    path("applications/<int:pk>/", apps.ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/submit/", apps.SubmitView.as_view(), name="application_submit"),
+    path("applications/<int:pk>/recompute/", apps.RecomputeView.as_view(), name="application_recompute"),
+    path("applications/<int:pk>/evidence/", apps.EvidenceView.as_view(), name="application_evidence"),
+    path(
+        "applications/<int:pk>/evidence/<int:evidence_pk>/",
+        apps.EvidenceDownloadView.as_view(),
+        name="evidence_download",
+    ),
+    path("applications/<int:pk>/correct/", apps.CorrectView.as_view(), name="application_correct"),
+    path("applications/<int:pk>/return/", apps.ReturnView.as_view(), name="application_return"),
+    path("applications/<int:pk>/approve/", apps.ApproveView.as_view(), name="application_approve"),
+    path("applications/<int:pk>/reject/", apps.RejectView.as_view(), name="application_reject"),
+    path("applications/<int:pk>/revoke/", apps.RevokeView.as_view(), name="application_revoke"),
+    path("applications/<int:pk>/pay/", apps.PayView.as_view(), name="application_pay"),
+    path("ledger/", views.LedgerListView.as_view(), name="ledger_list"),
+    path("ledger/<int:pk>/reverse/", views.LedgerReverseView.as_view(), name="ledger_reverse"),
+    path("facts/", views.FactsView.as_view(), name="facts"),
+    path("facts/<str:kind>/", views.FactFormView.as_view(), name="fact_form"),
+]
