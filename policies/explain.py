@@ -154,6 +154,8 @@ def parameter_value(params: Params | None, key: str, value: Any) -> str:
         return amount_words(value)
     if unit == "ppm":
         return percent(value)
+    if unit == "count":
+        return number(value)
     if unit == "bool":
         return _("是") if value else _("否")
     if unit == "choice":
