@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("regions.api.urls")),
     path("", include("registry.api.urls")),
     path("", include("selection.api.urls")),
+    path("policies/", include("policies.api.urls")),
 ]

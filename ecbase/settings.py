@@ -202,6 +202,10 @@ SPECTACULAR_SETTINGS = {
         "StageKindEnum": "selection.models.StageKind",
         "StageStatusEnum": "selection.models.StageStatus",
         "NoticeStatusEnum": "selection.models.NoticeStatus",
+        "AwardStatusEnum": "policies.models.AwardStatus",
+        "PolicyPackStatusEnum": "policies.models.PackStatus",
+        "LedgerEntryKindEnum": "policies.models.EntryKind",
+        "AwardEventKindEnum": "policies.models.AwardEvent.Kind",
     },
 }
 

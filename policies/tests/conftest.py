@@ -13,8 +13,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from core.testing.world import World
+from policies.actions.awards import do_file_application, do_submit_application
 from policies.actions.packs import do_change_pack_status, do_create_pack, do_set_fund
-from policies.models import Fund, PackStatus, PolicyPack
+from policies.models import AwardApplication, Fund, OrderVolume, PackStatus, PolicyPack
+from registry.models import Enterprise
 
 YEAR = 2025
 
@@ -66,3 +68,26 @@ def api(user: User) -> APIClient:
 
 def d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+def enterprise(world: World, n: int, name: str) -> Enterprise:
+    """Another e-commerce enterprise registered in 荣昌区."""
+    from core.testing.world import code
+
+    ent = Enterprise.objects.create(
+        credit_code=code(n, "500153"), name=name, category="enterprise", region=world.regions["500153"]
+    )
+    world.enterprises[f"e{n}"] = ent
+    return ent
+
+
+def orders_claim(
+    world: World, pack: PolicyPack, ent: Enterprise, orders: int, *, submit: bool = True
+) -> AwardApplication:
+    """An application for the online-orders award (四（二）5: 2元/单, 2万单以上, 30万元 at most) filed
+    and submitted by the enterprise itself: `orders` × 2元."""
+    key = next(k for k, e in world.enterprises.items() if e.pk == ent.pk)
+    user = enterprise_user(world, key) if key != "rc1" else world.user("ent_rc1")
+    OrderVolume.objects.update_or_create(enterprise=ent, year=YEAR, defaults={"orders": orders})
+    app = do_file_application(user, pack, ent, item="online_orders", year=YEAR)
+    return do_submit_application(user, app) if submit else app

@@ -1,0 +1,14 @@
+from rest_framework.routers import SimpleRouter
+
+from policies.api import views
+from policies.models import FACT_MODELS
+
+router = SimpleRouter()
+router.register("packs", views.PackViewSet, basename="policy-pack")
+router.register("funds", views.FundViewSet, basename="policy-fund")
+router.register("applications", views.ApplicationViewSet, basename="award-application")
+router.register("ledger", views.LedgerViewSet, basename="ledger-entry")
+for kind, model in FACT_MODELS.items():
+    router.register(f"facts/{kind}", views.fact_viewset(kind, model), basename=f"policy-fact-{kind}")
+
+urlpatterns = router.urls
