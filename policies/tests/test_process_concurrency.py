@@ -8,6 +8,7 @@ there is no race to prove; the row locks (SELECT … FOR UPDATE) that make this 
 from __future__ import annotations
 
 import threading
+from functools import partial
 from collections.abc import Callable
 from typing import Any
 
@@ -70,7 +71,7 @@ def test_parallel_approvals_never_exceed_the_fund(world: World, pack: PolicyPack
     bureau = world.user("bureau_rc")
     do_set_fund(bureau, pack, YEAR, amount_fen=15_000_000)  # 150,000.00 元: room for three claims of 40,000
     apps = claims(world, pack, 10, 500)
-    results = race([lambda a=a: do_approve_application(bureau, a) for a in apps])
+    results = race([partial(do_approve_application, bureau, a) for a in apps])
 
     refused = [r for r in results if isinstance(r, ActionError)]
     others = [r for r in results if isinstance(r, Exception) and not isinstance(r, ActionError)]
@@ -88,8 +89,8 @@ def test_parallel_rounds_and_approvals_never_exceed_the_fund(world: World, pack:
     apps = claims(world, pack, 8, 600)
     rounds = [apps[0:3], apps[3:6]]
     singles = apps[6:]
-    calls: list[Callable[[], Any]] = [lambda r=r: do_approve_round(bureau, fund, r) for r in rounds]
-    calls += [lambda a=a: do_approve_application(bureau, a) for a in singles]
+    calls: list[Callable[[], Any]] = [partial(do_approve_round, bureau, fund, r) for r in rounds]
+    calls += [partial(do_approve_application, bureau, a) for a in singles]
     results = race(calls)
     assert [r for r in results if isinstance(r, Exception) and not isinstance(r, ActionError)] == []
     total = sum(a.approved_amount_fen or 0 for a in AwardApplication.objects.filter(status=AwardStatus.APPROVED))
@@ -102,7 +103,7 @@ def test_parallel_payments_pay_once(world: World, pack: PolicyPack) -> None:
     do_set_fund(bureau, pack, YEAR)
     (app,) = claims(world, pack, 1, 700)
     do_approve_application(bureau, app)
-    results = race([lambda i=i: do_pay(bureau, app, voucher_no=f"V-{i}") for i in range(8)])
+    results = race([partial(do_pay, bureau, app, voucher_no=f"V-{i}") for i in range(8)])
     paid = [r for r in results if isinstance(r, LedgerEntry)]
     refused = [r for r in results if isinstance(r, ActionError)]
     assert len(paid) == 1 and len(refused) == 7
