@@ -8,8 +8,8 @@ there is no race to prove; the row locks (SELECT … FOR UPDATE) that make this 
 from __future__ import annotations
 
 import threading
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
