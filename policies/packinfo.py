@@ -87,10 +87,13 @@ class ParamRow:
     placeholder: bool
     note: str
     later: int  # how many later dated values exist
+    text: str = ""  # the value in words (policies.explain)
 
 
 def params_in_force(code: str, on: datetime.date) -> list[ParamRow]:
     """Every parameter's value in force on a date, with its reference and document."""
+    from policies.explain import parameter_value
+
     p = params_for(code)
     rows = []
     for key, param in p.parameters.items():
@@ -111,6 +114,7 @@ def params_in_force(code: str, on: datetime.date) -> list[ParamRow]:
                 entry.placeholder,
                 entry.note,
                 later,
+                parameter_value(p, key, entry.value),
             )
         )
     return rows

@@ -138,9 +138,14 @@ class ApplicationCreateView(LoginRequiredMixin, View):
         if user.role == Role.ENTERPRISE:
             enterprise = user.enterprise
         else:
-            raw = request.GET.get("enterprise") or request.POST.get("enterprise")
-            if raw:
+            raw = (request.GET.get("enterprise") or request.POST.get("enterprise") or "").strip().upper()
+            if raw.isdigit() and len(raw) < 18:
                 enterprise = access(Enterprise.objects.all(), user, raw, VIEW)
+            elif raw:  # a credit code
+                found = restrict(Enterprise.objects.filter(credit_code=raw), user, VIEW).first()
+                if found is None:
+                    raise Http404
+                enterprise = found
         return pack, enterprise, packs
 
     def _form(self, request: HttpRequest, pack: PolicyPack | None, enterprise: Enterprise | None, data: Any = None,

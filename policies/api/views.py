@@ -62,7 +62,7 @@ class PackViewSet(ReadOnlyScopedViewSet):
             raise ActionError("bad_year", "年度须为整数。", field="year") from None
         items = [vars(i) for i in items_of(pack.code)]
         params = [
-            {k: v for k, v in vars(p).items() if k != "later"}
+            {k: v for k, v in vars(p).items() if k not in ("later", "text")}
             for p in params_in_force(pack.code, datetime.date(year, 12, 31))
         ]
         return Response(s.PolicyPackParametersSerializer({"year": year, "items": items, "parameters": params}).data)
