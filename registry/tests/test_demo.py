@@ -315,3 +315,13 @@ def test_the_demo_holds_a_call_under_review_with_sheets_left_for_the_demo_expert
     assert mine.exists() and not mine.filter(total__isnull=False).exists()
     assert Assignment.objects.exclude(expert__user__username="expert_demo").filter(total__isnull=True).count() == 0
     assert "申报批次 2 个" in seeded
+
+
+def test_the_demo_holds_the_rongchang_policy_with_applications_and_a_payment(seeded: str) -> None:
+    from policies.models import AwardApplication, LedgerEntry, PolicyPack
+
+    pack = PolicyPack.objects.get()
+    assert pack.region.code == "500153"
+    assert AwardApplication.objects.filter(pack=pack).count() >= 3
+    assert LedgerEntry.objects.exists()
+    assert "扶持政策 1 套" in seeded

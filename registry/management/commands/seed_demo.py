@@ -55,10 +55,12 @@ class Command(BaseCommand):
         planned = time.perf_counter()
         counts = write_plan(plan)
         from core.audit import audit_context
+        from policies.demo import seed_policies
         from selection.demo import seed_selection
 
         with audit_context(source=ChangeLog.Source.COMMAND):
             selection_counts = seed_selection(plan.seed)
+            policy_counts = seed_policies()
         analyze(Base, BaseStatusChange, Enterprise, Residency, Title, ChangeLog)
         written = time.perf_counter()
 
@@ -73,7 +75,8 @@ class Command(BaseCommand):
                 "状态变更 %(changes)d 条，"
                 "企业 %(enterprises)d 家，入驻记录 %(residencies)d 条，示范称号 %(titles)d 个，演示账号 %(users)d 个；"
                 "申报批次 %(calls)d 个（其中 1 个在初步评议中：申报 %(applications)d 份，"
-                "专家 %(experts)d 人，已提交评分表 %(sheets)d 份）。"
+                "专家 %(experts)d 人，已提交评分表 %(sheets)d 份）；"
+                "扶持政策 %(packs)d 套（事实 %(facts)d 条，兑现申请 %(awards)d 份，已支付 %(payments)d 笔）。"
             )
             % {
                 "seed": plan.seed,
@@ -92,6 +95,10 @@ class Command(BaseCommand):
                 "applications": selection_counts.get("applications", 0),
                 "experts": selection_counts.get("experts", 0),
                 "sheets": selection_counts.get("sheets", 0),
+                "packs": policy_counts.get("packs", 0),
+                "facts": policy_counts.get("facts", 0),
+                "awards": policy_counts.get("applications", 0),
+                "payments": policy_counts.get("payments", 0),
             }
         )
         self.stdout.write(
