@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
-from accounts.scoping import EXPORT, VIEW, Scope
+from accounts.scoping import DELETE, EXPORT, VIEW, Scope
 
 READ = (VIEW, EXPORT)
 
@@ -49,7 +49,9 @@ def unit_regions(quota_unit_id: int | None) -> QuerySet[Any, Any]:
 
 def district_q(scope: Scope, action: str, region: str) -> Q | None:
     """The rule for things of a pack, reached through the lookup `region` (the pack's district):
-    the bureau of the district acts, the ministry and the province read."""
+    the bureau of the district acts, the ministry and the province read. Nothing here is deleted."""
+    if action == DELETE:
+        return None
     if scope.role == Role.BUREAU and scope.region_prefix:
         return Q(**{f"{region}__code__startswith": scope.region_prefix})
     if action not in READ:
