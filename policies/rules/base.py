@@ -80,8 +80,12 @@ def year_first_month(year: int) -> int:
     return (year - EPOCH_YEAR) * 12
 
 
+POW2 = pl.Series("pow2", [1 << k for k in range(13)], dtype=pl.Int64)
+
+
 def _pow2(exponent: pl.Expr) -> pl.Expr:
-    return pl.lit(2, dtype=pl.Int64).pow(exponent.cast(pl.Int64))
+    """2**exponent for exponent in 0..12 (clipped), by table lookup."""
+    return pl.lit(POW2).gather(exponent.clip(0, 12))
 
 
 def month_mask(first: pl.Expr, last: pl.Expr, year: int) -> pl.Expr:
@@ -166,9 +170,10 @@ class Context:
     def flags(self) -> pl.LazyFrame:
         """One row per enterprise: registered, ecommerce, association (first row of a duplicate id)."""
         if "flags" not in self._cache:
-            self._cache["flags"] = self.facts.enterprises.select(
-                "enterprise", "registered_in_district", "ecommerce", "association"
-            ).unique("enterprise", keep="first")
+            ent = self.facts.enterprises.select("enterprise", "registered_in_district", "ecommerce", "association")
+            if ent["enterprise"].n_unique() != ent.height:
+                ent = ent.lazy().unique("enterprise", keep="first").collect()
+            self._cache["flags"] = ent
         return self._cache["flags"].lazy()
 
     def with_flags(self, frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -184,7 +189,7 @@ class Context:
         `resident_mask` (the months of the year in which any residency overlaps the month)."""
         if "residency" not in self._cache:
             y0 = year_first_month(self.year)
-            r = self.facts.residencies.filter(pl.col("entered_on").is_not_null())
+            r = self.facts.residencies.lazy().filter(pl.col("entered_on").is_not_null())
             self._cache["residency"] = (
                 r.with_columns(
                     month_mask(
@@ -199,6 +204,7 @@ class Context:
                     pl.col("mask").bitwise_or().alias("resident_mask"),
                 )
                 .with_columns(month_index(pl.col("first_entry")).alias("first_entry_month"))
+                .collect()
             )
         return self._cache["residency"].lazy()
 

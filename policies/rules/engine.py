@@ -95,18 +95,25 @@ def compute(
         raise KeyError(f"no such items in the pack: {unknown}")
     validate(facts, params)
     ctx = Context(facts, params, year, trace)
-    frames = [RULES[k].frame(ctx) for k in keys]
-    if not frames:
+    if not keys:
         return pl.DataFrame(schema=AWARD_SCHEMA)
-    rows = pl.concat(frames, how="vertical")
     stacked = (
         facts.other_subsidies.lazy()
         .filter(pl.col("year") == year)
-        .group_by("enterprise", "item")
+        .group_by("item", "enterprise")
         .agg(pl.col("source").fill_null("").unique().sort().alias("sources"))
-        .with_columns(pl.lit(True).alias("stacked"))
+        .collect()
     )
-    rows = rows.join(stacked, on=["enterprise", "item"], how="left").with_columns(pl.col("stacked").fill_null(False))
+    frames = [_general_rules(RULES[k].frame(ctx), stacked.filter(pl.col("item") == k), params, trace) for k in keys]
+    return pl.concat(frames, how="vertical").collect()
+
+
+def _general_rules(rows: pl.LazyFrame, stacked: pl.DataFrame, params: Params, trace: bool) -> pl.LazyFrame:
+    """Registration and no stacking on one item's rows. `stacked`: the item's other subsidies of
+    the year (enterprise, sources) — a handful of rows, looked up by a hash set, not a join."""
+    rows = rows.with_columns(pl.col("enterprise").is_in(stacked["enterprise"].implode()).alias("stacked"))
+    if trace:
+        rows = rows.join(stacked.lazy().select("enterprise", "sources"), on="enterprise", how="left")
     registered = pl.col("registered_in_district")
     paying = registered & ~pl.col("stacked")
     reason = (
@@ -129,7 +136,7 @@ def compute(
         trace_col = trace_expr(steps)
     else:
         trace_col = pl.lit(None, dtype=TRACE_DTYPE)
-    out = rows.select(
+    return rows.select(
         "enterprise",
         "item",
         "ref",
@@ -138,7 +145,6 @@ def compute(
         reason.alias("reason"),
         trace_col.alias("trace"),
     )
-    return out.collect()
 
 
 def _reference(params: Params, key: str) -> str:

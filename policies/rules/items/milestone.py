@@ -28,54 +28,70 @@ REFERENCE = "四（二）6"
 PARAMETERS = ("milestone_tiers", "milestone_highest_tier_only")
 
 
+def _one_row_per_year(ctx: Context) -> bool:
+    """Whether `transactions` has at most one row per enterprise and year (the usual case: then the
+    yearly sums are the rows themselves and one grouping by enterprise suffices)."""
+    tx = ctx.facts.transactions
+    if tx.height == 0:
+        return True
+    if tx["year"].null_count() or tx["enterprise"].null_count():
+        return False
+    low, high = tx["enterprise"].min(), tx["enterprise"].max()
+    if not isinstance(low, int) or not isinstance(high, int) or low < 0 or high >= 2**40:
+        return False
+    key = pl.col("enterprise") * 65_536 + (pl.col("year").cast(pl.Int64) - tx["year"].min())
+    if tx["year"].max() - tx["year"].min() >= 65_536:  # type: ignore[operator]
+        return False
+    return int(tx.select(key.n_unique()).item()) == tx.height
+
+
 def _wide(ctx: Context) -> pl.LazyFrame:
     tiers: list[dict[str, int]] = ctx.value("milestone_tiers")
     highest_only: bool = ctx.value("milestone_highest_tier_only")
-    yearly = (
-        ctx.facts.transactions.lazy()
-        .filter(pl.col("year") <= ctx.year)
-        .group_by("enterprise", "year")
-        .agg(pl.col("amount_fen").fill_null(0).sum())
+    history = ctx.facts.transactions.lazy().filter(pl.col("year") <= ctx.year)
+    if not _one_row_per_year(ctx):
+        history = history.group_by("enterprise", "year").agg(pl.col("amount_fen").fill_null(0).sum())
+    # One row per enterprise and year now: this year's volume, and the highest earlier year.
+    earlier = pl.col("year") < ctx.year
+    history = history.with_columns(
+        pl.when(pl.col("year") == ctx.year).then(pl.col("amount_fen").fill_null(0)).alias("this_year"),
+        pl.when(earlier).then(pl.col("amount_fen").fill_null(0)).alias("earlier"),
     )
-    current = yearly.filter(pl.col("year") == ctx.year).select("enterprise", pl.col("amount_fen").alias("year_fen"))
-    previous_aggs = [pl.col("amount_fen").max().alias("previous_max_fen")]
+    aggs = [
+        pl.col("this_year").sum().alias("year_fen"),
+        pl.col("this_year").is_not_null().any().alias("has_year"),
+        pl.col("earlier").max().alias("previous_max_fen"),
+    ]
     if ctx.trace:
-        previous_aggs.append(pl.col("year").get(pl.col("amount_fen").arg_max()).alias("previous_max_year"))
-    previous = yearly.filter(pl.col("year") < ctx.year).group_by("enterprise").agg(previous_aggs)
+        aggs.append(pl.col("year").get(pl.col("earlier").fill_null(-1).arg_max()).alias("previous_max_year"))
+    current = history.group_by("enterprise").agg(aggs).filter(pl.col("has_year"))
     base = ctx.with_flags(
-        current.join(previous, on="enterprise", how="left").join(
-            ctx.residency().select("enterprise", "resident_mask"), on="enterprise", how="left"
-        )
+        current.join(ctx.residency().select("enterprise", "resident_mask"), on="enterprise", how="left")
     ).with_columns((pl.col("resident_mask").fill_null(0) != 0).alias("resident"))
     if not ctx.trace:
         base = base.with_columns(pl.lit(None, dtype=pl.Int32).alias("previous_max_year"))
     before = pl.col("previous_max_fen").fill_null(-1)
-    crossed = pl.concat_list(
-        [pl.when(pl.col("year_fen") > t["threshold_fen"]).then(pl.lit(i + 1)) for i, t in enumerate(tiers)]
-    ).list.drop_nulls()
-    new = pl.concat_list(
+    # Tier thresholds increase, so the tiers exceeded are 1..k with k the number exceeded.
+    exceeded = pl.sum_horizontal([(pl.col("year_fen") > t["threshold_fen"]).cast(pl.Int64) for t in tiers])
+    highest_new = pl.max_horizontal(
         [
-            pl.when((pl.col("year_fen") > t["threshold_fen"]) & (before <= t["threshold_fen"])).then(pl.lit(i + 1))
+            pl.when((pl.col("year_fen") > t["threshold_fen"]) & (before <= t["threshold_fen"])).then(i + 1).otherwise(0)
             for i, t in enumerate(tiers)
         ]
-    ).list.drop_nulls()
+    )
+    thresholds = pl.Series([0] + [t["threshold_fen"] for t in tiers], dtype=pl.Int64)
+    awards = pl.Series([0] + [t["award_fen"] for t in tiers], dtype=pl.Int64)
     rows = (
         base.with_columns(
-            pl.when(crossed.list.len() > 0).then(crossed).otherwise(pl.lit([0])).alias("ref"),
-            new.list.max().fill_null(0).alias("highest_new"),
+            pl.int_ranges(pl.when(exceeded > 0).then(1).otherwise(0), exceeded + 1, dtype=pl.Int64).alias("ref"),
+            highest_new.alias("highest_new"),
         )
         .explode("ref")
         .with_columns(
-            pl.col("ref")
-            .replace_strict(
-                {i + 1: t["threshold_fen"] for i, t in enumerate(tiers)}, default=None, return_dtype=pl.Int64
-            )
-            .alias("threshold_fen"),
-            pl.col("ref")
-            .replace_strict({i + 1: t["award_fen"] for i, t in enumerate(tiers)}, default=None, return_dtype=pl.Int64)
-            .alias("award_fen"),
+            pl.lit(thresholds).gather(pl.col("ref")).alias("threshold_fen"),
+            pl.lit(awards).gather(pl.col("ref")).alias("award_fen"),
         )
-        .with_columns((before > pl.col("threshold_fen")).alias("before"))
+        .with_columns(((pl.col("ref") > 0) & (before > pl.col("threshold_fen"))).alias("before"))
     )
     lower = pl.lit(highest_only) & (pl.col("ref") < pl.col("highest_new"))
     reason = reason_chain(

@@ -87,13 +87,13 @@ def _wide(ctx: Context) -> pl.LazyFrame:
         popcount(pl.col("paid_mask")).alias("resident_months"),
         rated.alias("rated_months"),
     )
+    eligible = pl.col("eligible_line")
     aggs = [
         pl.col("subsidy_fen").sum().alias("sum_fen"),
-        pl.col("eligible_line").any().alias("any_eligible"),
-        (~pl.col("valid")).any().alias("any_invalid"),
-        pl.col("resident_months").filter(pl.col("eligible_line")).sum().alias("resident_months"),
-        pl.col("amount_fen").filter(pl.col("eligible_line")).sum().alias("eligible_cost_fen"),
-        pl.col("first_entry").first(),
+        eligible.sum().alias("eligible_lines"),
+        (~pl.col("valid")).sum().alias("invalid_lines"),
+        pl.when(eligible).then(pl.col("resident_months")).otherwise(0).sum().alias("resident_months"),
+        pl.when(eligible).then(pl.col("amount_fen")).otherwise(0).sum().alias("eligible_cost_fen"),
     ]
     if ctx.trace:
         line_values = values(
@@ -123,6 +123,7 @@ def _wide(ctx: Context) -> pl.LazyFrame:
             subsidy_fen=pl.col("subsidy_fen"),
         )
         aggs.append(pl.struct(pl.lit("cost_line").alias("step"), line_values.alias("values")).alias("cost_lines"))
+        aggs.append(pl.col("first_entry").first())
     per_enterprise = ctx.with_flags(lines.group_by("enterprise").agg(aggs))
     return per_enterprise.with_columns(
         pl.lit(0).alias("ref"),
@@ -131,8 +132,8 @@ def _wide(ctx: Context) -> pl.LazyFrame:
             [
                 (~pl.col("ecommerce"), "not_ecommerce"),
                 (pl.col("sum_fen") > 0, "granted"),
-                (~pl.col("any_eligible") & pl.col("any_invalid"), "invalid_fact"),
-                (~pl.col("any_eligible"), "no_amount"),
+                ((pl.col("eligible_lines") == 0) & (pl.col("invalid_lines") > 0), "invalid_fact"),
+                (pl.col("eligible_lines") == 0, "no_amount"),
                 (pl.col("resident_months") == 0, "not_resident"),
                 (pl.col("eligible_cost_fen") == 0, "no_amount"),
             ],
