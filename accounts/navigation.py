@@ -51,6 +51,8 @@ def menu_for(user: Any, path: str) -> list[NavItem]:
         entries.append((_("我的奖补申请") if own else _("奖补申请"), reverse("policies:application_list")))
     if can(user, LedgerEntry, VIEW):
         entries.append((_("我的拨付") if own else _("拨付台账"), reverse("policies:ledger_list")))
+    if user.role == Role.BUREAU and can(user, PolicyPack, VIEW):
+        entries.append((_("政策模拟"), reverse("policies:whatif_index")))
     entries.append((_("行政区划"), reverse("regions:region_list")))
     entries.append((_("申报单位"), reverse("regions:quotaunit_list")))
     entries.append((_("示范城市"), reverse("regions:democity_list")))

@@ -2,6 +2,7 @@ from django.urls import path
 
 from policies import views
 from policies import views_applications as apps
+from policies import views_whatif as whatif
 
 app_name = "policies"
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("packs/", views.PackListView.as_view(), name="pack_list"),
     path("packs/<int:pk>/", views.PackDetailView.as_view(), name="pack_detail"),
     path("packs/<int:pk>/funds/", views.FundSetView.as_view(), name="fund_set"),
+    path("packs/<int:pk>/whatif/", whatif.WhatIfView.as_view(), name="whatif"),
+    path("whatif/", whatif.WhatIfIndexView.as_view(), name="whatif_index"),
     path("funds/<int:pk>/", views.FundDetailView.as_view(), name="fund_detail"),
     path("funds/<int:pk>/round/", views.FundRoundView.as_view(), name="fund_round"),
     path("applications/", apps.ApplicationListView.as_view(), name="application_list"),

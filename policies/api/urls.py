@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from policies.api import views
+from policies.api.whatif import WhatIfView
 from policies.models import FACT_MODELS
 
 router = SimpleRouter()
@@ -11,4 +13,4 @@ router.register("ledger", views.LedgerViewSet, basename="ledger-entry")
 for kind, model in FACT_MODELS.items():
     router.register(f"facts/{kind}", views.fact_viewset(kind, model), basename=f"policy-fact-{kind}")
 
-urlpatterns = router.urls
+urlpatterns = [path("whatif/", WhatIfView.as_view(), name="policy-whatif"), *router.urls]
