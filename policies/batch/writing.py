@@ -1,7 +1,8 @@
 """Workbooks the batch command writes: the empty facts template and the awards (XlsxWriter).
 
 Awards workbook:
-- 奖补明细: one row per enterprise × item × ref (the engine's rows, zero rows with their reason
+- 奖补明细 (continued on 奖补明细2 … beyond the 1,048,575 rows a worksheet holds): one row per
+  enterprise × item × ref (the engine's rows, zero rows with their reason
   included), sorted by enterprise, item (pack order) and ref: 企业编号, 企业名称, 政策条目, 条目代码,
   对象编号, 金额（元）, 金额（分）, 结论, 结论代码, 计算说明 (the Chinese explanation, one sentence a line);
 - 汇总: per item of the pack: rows, winners (enterprises with an amount above zero), rows paid,
@@ -39,7 +40,7 @@ from policies.batch.columns import (
     RATE,
     Column,
 )
-from policies.explain import explain_trace, reason_text
+from policies.explain import reason_text, render_step
 from policies.rules.params import Params
 
 DETAIL_SHEET = "奖补明细"
@@ -59,6 +60,8 @@ DETAIL_HEADERS = (
 )
 SUMMARY_HEADERS = ("政策条目", "条目代码", "测算行数", "获奖企业数", "获奖行数", "合计（元）", "合计（分）")
 MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
+EXCEL_ROWS = 1_048_576  # rows of a worksheet, header included: more awards continue on 奖补明细2, 3 …
+CACHE_SENTENCES = 100_000
 TEMPLATE_ROWS = 10_000  # rows the template's drop-down lists cover
 
 
@@ -169,9 +172,27 @@ def write_template(target: str | Path, params: Params) -> None:
 # ---- awards -----------------------------------------------------------------------------------
 
 
-def _explanation(trace: Any, params: Params) -> str:
-    text = "\n".join(explain_trace(trace or [], params))
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+class Explainer:
+    """The explanation of a row (policies.explain.render_step for each step, one sentence a line).
+    Steps repeat across rows — every row of an item cites the same parameters — so each distinct
+    (step, values) is worded once."""
+
+    def __init__(self, params: Params) -> None:
+        self.params = params
+        self.cache: dict[tuple[str, str], str] = {}
+
+    def __call__(self, trace: Any) -> str:
+        lines = []
+        for step in trace or []:
+            key = (str(step["step"]), str(step["values"]))
+            sentence = self.cache.get(key)
+            if sentence is None:
+                sentence = render_step(key[0], step["values"], self.params)
+                if len(self.cache) < CACHE_SENTENCES:
+                    self.cache[key] = sentence
+            lines.append(sentence)
+        text = "\n".join(lines)
+        return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
 def sorted_awards(awards: pl.DataFrame, params: Params, names: pl.DataFrame) -> pl.DataFrame:
@@ -211,8 +232,10 @@ def write_awards(
     source: str,
     generated: datetime.datetime,
     counts: Mapping[str, int] | None = None,
+    rows_per_sheet: int = EXCEL_ROWS - 1,
 ) -> dict[str, Any]:
-    """Write the awards workbook; returns the totals written (rows, winners, total_fen)."""
+    """Write the awards workbook; returns the totals written (rows, winners, total_fen, sheets).
+    More rows than a worksheet holds continue on 奖补明细2, 奖补明细3 … (never silently cut)."""
     rows = sorted_awards(awards, params, names)
     per_item = summary(awards, params)
     wb = xlsxwriter.Workbook(str(target), {"constant_memory": True})
@@ -222,15 +245,27 @@ def write_awards(
     bold = wb.add_format({"bold": True})
     bold_money = wb.add_format({"bold": True, "num_format": "#,##0.00"})
 
-    detail = wb.add_worksheet(DETAIL_SHEET)
-    for c, width in enumerate((10, 30, 30, 18, 10, 14, 14, 28, 16, 100)):
-        detail.set_column(c, c, width)
-    for c, header in enumerate(DETAIL_HEADERS):
-        detail.write_string(0, c, header, head)
-    detail.freeze_panes(1, 0)
+    def detail_sheet(n: int) -> Any:
+        ws = wb.add_worksheet(DETAIL_SHEET if n == 1 else f"{DETAIL_SHEET}{n}")
+        for c, width in enumerate((10, 30, 30, 18, 10, 14, 14, 28, 16, 100)):
+            ws.set_column(c, c, width)
+        for c, header in enumerate(DETAIL_HEADERS):
+            ws.write_string(0, c, header, head)
+        ws.freeze_panes(1, 0)
+        return ws
+
+    sheets = 1
+    detail = detail_sheet(sheets)
+    explain = Explainer(params)
     labels = {k: i.label for k, i in params.items.items()}
     reasons: dict[str, str] = {}
-    for r, row in enumerate(rows.iter_rows(named=True), start=1):
+    r = 0
+    for row in rows.iter_rows(named=True):
+        if r == rows_per_sheet:
+            sheets += 1
+            detail = detail_sheet(sheets)
+            r = 0
+        r += 1
         item = str(row["item"])
         reason = str(row["reason"])
         if reason not in reasons:
@@ -244,7 +279,7 @@ def write_awards(
         detail.write_number(r, 6, int(row["amount_fen"]))
         detail.write_string(r, 7, reasons[reason])
         detail.write_string(r, 8, reason)
-        detail.write_string(r, 9, _explanation(row["trace"], params), wrap)
+        detail.write_string(r, 9, explain(row["trace"]), wrap)
 
     sheet = wb.add_worksheet(SUMMARY_SHEET)
     for c, width in enumerate((36, 18, 10, 12, 10, 18, 18)):
@@ -294,4 +329,4 @@ def write_awards(
         run.write_string(i, 0, label, bold)
         run.write_string(i, 1, value)
     wb.close()
-    return {"rows": awards.height, "winners": winners, "total_fen": total_fen}
+    return {"rows": awards.height, "winners": winners, "total_fen": total_fen, "sheets": sheets}

@@ -250,3 +250,30 @@ def test_from_the_database_needs_the_pack_registered(world: World, tmp_path: Pat
     with pytest.raises(CommandError, match="数据库中没有登记政策包“rongchang”"):
         run("--year", "2025", "--from-db", "--out", str(tmp_path / "o.xlsx"))
     assert not ChangeLog.objects.filter(action=ChangeLog.Action.EXPORT).exists()
+
+
+def test_more_rows_than_a_worksheet_holds_continue_on_the_next_sheet(tmp_path: Path) -> None:
+    import polars as pl
+
+    from policies.batch.writing import write_awards
+    from policies.rules.engine import compute
+    from policies.rules.facts import SCHEMAS, Facts
+    from policies.rules.params import load_params
+
+    params = load_params()
+    ents = [{"enterprise": e, "name": f"企业{e}", "registered_in_district": True, "ecommerce": True,
+             "association": False} for e in range(1, 6)]  # fmt: skip
+    orders = [{"enterprise": e, "year": 2026, "orders": 20_000 + e} for e in range(1, 6)]
+    facts = Facts(
+        enterprises=pl.DataFrame(ents, schema=SCHEMAS["enterprises"]),
+        orders=pl.DataFrame(orders, schema=SCHEMAS["orders"]),
+    )
+    out = tmp_path / "awards.xlsx"
+    result = write_awards(out, compute(facts, params, 2026), facts.enterprises, params, year=2026, source="test",
+                          generated=datetime.datetime(2026, 1, 1), rows_per_sheet=2)  # fmt: skip
+    assert result["sheets"] == 3
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:3] == ["奖补明细", "奖补明细2", "奖补明细3"]
+    ids = [r[0] for name in wb.sheetnames[:3] for r in wb[name].iter_rows(min_row=2, values_only=True)]
+    assert ids == [1, 2, 3, 4, 5]
+    assert wb["奖补明细3"]["G2"].value == (20_005 * 2) * 100  # 20,005 orders × 2.00
