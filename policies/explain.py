@@ -311,10 +311,13 @@ def _cost_line(v: dict[str, Any], p: Params | None) -> str:
     if not v.get("covered"):
         return head + _("：不属于场租、宽带费用，不予补助。")
     parts = [head]
+    rates = v.get("rates_ppm") or []
+    by_year = v.get("months_by_residence_year") or {}
     parts.extend(
         _("入驻第%(year)s年%(months)s个月，按%(rate)s补助")
-        % {"year": y["residence_year"], "months": y["months"], "rate": percent(y["rate_ppm"])}
-        for y in v.get("by_residence_year") or []
+        % {"year": k, "months": m, "rate": percent(rates[int(k) - 1])}
+        for k, m in sorted(by_year.items(), key=lambda kv: int(kv[0]))
+        if m
     )
     not_resident = int(v.get("months_in_year") or 0) - int(v.get("resident_months") or 0)
     if not_resident:

@@ -115,22 +115,44 @@ def constant(obj: Any) -> pl.Expr:
 @dataclass(frozen=True)
 class Step:
     """One step of an explanation: `code` (codes.STEPS), `values` (an expression giving JSON text,
-    or, with `many=True`, a list of step structs built by the rule), shown only where `when` holds."""
+    or, with `many=True`, a list of JSON texts: one step each, e.g. one per cost line), shown only
+    where `when` holds."""
 
     code: str
     values: pl.Expr
     when: pl.Expr | None = None
     many: bool = False
 
-    def expr(self) -> pl.Expr:
-        if self.many:
-            return self.values
-        struct = pl.struct(pl.lit(self.code).alias("step"), self.values.alias("values"))
-        return struct if self.when is None else pl.when(self.when).then(struct)
 
-
-def trace_expr(steps: Sequence[Step]) -> pl.Expr:
-    return pl.concat_list([s.expr() for s in steps]).list.drop_nulls().cast(TRACE_DTYPE)
+def assemble_trace(frame: pl.DataFrame, steps: Sequence[Step]) -> pl.Series:
+    """The trace column of `frame` (which has a `_row` index 0..n-1): every step is one long frame
+    (_row, step, values) of the rows where it applies; the steps are stacked in order and grouped
+    back by row, keeping their order. (Building lists of structs column-wise with concat_list costs
+    ten times more in Polars 2.1.)"""
+    lf = frame.lazy()
+    parts = []
+    for s in steps:
+        if s.many:
+            part = (
+                lf.select("_row", s.values.alias("values"))
+                .explode("values")
+                .drop_nulls("values")
+                .select("_row", pl.lit(s.code).alias("step"), "values")
+            )
+        else:
+            part = (lf if s.when is None else lf.filter(s.when)).select(
+                "_row", pl.lit(s.code).alias("step"), s.values.alias("values")
+            )
+        parts.append(part)
+    if not parts:
+        return pl.Series("trace", [[]] * frame.height, dtype=TRACE_DTYPE)
+    grouped = (
+        pl.concat(parts, how="vertical")
+        .group_by("_row", maintain_order=True)
+        .agg(pl.struct("step", "values").alias("trace"))
+    )
+    traces = frame.lazy().select("_row").join(grouped, on="_row", how="left", maintain_order="left").collect()
+    return traces["trace"].fill_null([]).cast(TRACE_DTYPE)
 
 
 # ---- context ----------------------------------------------------------------------------------
@@ -231,29 +253,40 @@ class Rule:
     steps: StepsFn
 
     def frame(self, ctx: Context) -> pl.LazyFrame:
-        """The rule's awards in AWARD_SCHEMA plus `registered_in_district` (the engine applies the
-        general rules — registration, no stacking — on top)."""
-        out = self.wide(ctx)
-        if ctx.trace:
-            steps = [ctx.param_step(k) for k in self.parameters] + self.steps(ctx)
-            trace = trace_expr(steps)
-        else:
-            trace = pl.lit(None, dtype=TRACE_DTYPE)
-        return out.select(
-            pl.col("enterprise").cast(pl.Int64),
-            pl.lit(self.key).alias("item"),
-            pl.col("ref").cast(pl.Int64),
-            pl.lit(ctx.year, dtype=pl.Int32).alias("year"),
-            pl.col("amount_fen").cast(pl.Int64),
-            pl.col("reason").cast(pl.String),
-            trace.alias("trace"),
-            pl.col("registered_in_district").cast(pl.Boolean),
+        """The rule's wide frame with `item` and `year` (the engine applies the general rules —
+        registration, no stacking — on top, then `awards`)."""
+        return self.wide(ctx).with_columns(
+            pl.lit(self.key).alias("item"), pl.lit(ctx.year, dtype=pl.Int32).alias("year")
         )
+
+    def trace_steps(self, ctx: Context) -> list[Step]:
+        return [ctx.param_step(k) for k in self.parameters] + self.steps(ctx)
 
     def compute(self, facts: Facts, params: Params, year: int, *, trace: bool = True) -> pl.DataFrame:
         """This item alone, in AWARD_SCHEMA, before the general rules (registration, no stacking)
         that `policies.rules.engine.compute` applies to every item."""
-        return self.frame(Context(facts, params, year, trace)).drop("registered_in_district").collect()
+        ctx = Context(facts, params, year, trace)
+        steps = self.trace_steps(ctx) if trace else None
+        return awards(self.frame(ctx), steps).collect()
+
+
+def awards(
+    frame: pl.LazyFrame, steps: Sequence[Step] | None, *, amount: str = "amount_fen", reason: str = "reason"
+) -> pl.LazyFrame:
+    """AWARD_SCHEMA rows of a rule's frame; with `steps`, the trace of every row (this collects the
+    frame once: traces are assembled from the computed columns)."""
+    columns = [
+        pl.col("enterprise").cast(pl.Int64),
+        pl.col("item").cast(pl.String),
+        pl.col("ref").cast(pl.Int64),
+        pl.col("year").cast(pl.Int32),
+        pl.col(amount).cast(pl.Int64).alias("amount_fen"),
+        pl.col(reason).cast(pl.String).alias("reason"),
+    ]
+    if steps is None:
+        return frame.select(*columns, pl.lit(None, dtype=TRACE_DTYPE).alias("trace"))
+    computed = frame.with_row_index("_row").collect()
+    return computed.select(columns).with_columns(assemble_trace(computed, steps).alias("trace")).lazy()
 
 
 def reason_chain(cases: Sequence[tuple[pl.Expr, str]], otherwise: pl.Expr | str) -> pl.Expr:

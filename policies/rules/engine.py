@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from policies.rules.base import TRACE_DTYPE, Context, Step, trace_expr, values
+from policies.rules.base import Context, Step, awards, values
 from policies.rules.facts import AWARD_SCHEMA, Facts
 from policies.rules.items import RULES
 from policies.rules.params import Params
@@ -104,46 +104,47 @@ def compute(
         .agg(pl.col("source").fill_null("").unique().sort().alias("sources"))
         .collect()
     )
-    frames = [_general_rules(RULES[k].frame(ctx), stacked.filter(pl.col("item") == k), params, trace) for k in keys]
+    frames = []
+    for k in keys:
+        rule = RULES[k]
+        rows = _general_rules(rule.frame(ctx), stacked.filter(pl.col("item") == k), trace)
+        steps = None
+        if trace:
+            steps = [
+                Step(
+                    "registered",
+                    values(
+                        registered=pl.col("registered_in_district"),
+                        reference=pl.lit(_reference(params, "registration")),
+                    ),
+                ),
+                *rule.trace_steps(ctx),
+                Step(
+                    "stacked",
+                    values(sources=pl.col("sources"), reference=pl.lit(_reference(params, "non_stacking"))),
+                    when=pl.col("stacked"),
+                ),
+            ]
+        frames.append(awards(rows, steps, amount="final_amount_fen", reason="final_reason"))
     return pl.concat(frames, how="vertical").collect()
 
 
-def _general_rules(rows: pl.LazyFrame, stacked: pl.DataFrame, params: Params, trace: bool) -> pl.LazyFrame:
-    """Registration and no stacking on one item's rows. `stacked`: the item's other subsidies of
-    the year (enterprise, sources) — a handful of rows, looked up by a hash set, not a join."""
+def _general_rules(rows: pl.LazyFrame, stacked: pl.DataFrame, trace: bool) -> pl.LazyFrame:
+    """Registration and no stacking on one item's rows: `final_amount_fen` and `final_reason` beside
+    the item's own `amount_fen` and `reason` (which its trace steps read). `stacked`: the item's
+    other subsidies of the year (enterprise, sources) — a handful of rows, looked up by a hash set."""
     rows = rows.with_columns(pl.col("enterprise").is_in(stacked["enterprise"].implode()).alias("stacked"))
     if trace:
         rows = rows.join(stacked.lazy().select("enterprise", "sources"), on="enterprise", how="left")
     registered = pl.col("registered_in_district")
-    paying = registered & ~pl.col("stacked")
-    reason = (
+    return rows.with_columns(
+        pl.when(registered & ~pl.col("stacked")).then(pl.col("amount_fen")).otherwise(0).alias("final_amount_fen"),
         pl.when(~registered)
         .then(pl.lit("not_registered"))
         .when(pl.col("stacked") & pl.col("reason").is_in(["granted", "capped"]))
         .then(pl.lit("stacked"))
         .otherwise(pl.col("reason"))
-    )
-    if trace:
-        steps = [
-            Step("registered", values(registered=registered, reference=pl.lit(_reference(params, "registration")))),
-            Step("items", pl.col("trace"), many=True),
-            Step(
-                "stacked",
-                values(sources=pl.col("sources"), reference=pl.lit(_reference(params, "non_stacking"))),
-                when=pl.col("stacked"),
-            ),
-        ]
-        trace_col = trace_expr(steps)
-    else:
-        trace_col = pl.lit(None, dtype=TRACE_DTYPE)
-    return rows.select(
-        "enterprise",
-        "item",
-        "ref",
-        "year",
-        pl.when(paying).then(pl.col("amount_fen")).otherwise(0).cast(pl.Int64).alias("amount_fen"),
-        reason.alias("reason"),
-        trace_col.alias("trace"),
+        .alias("final_reason"),
     )
 
 

@@ -104,25 +104,18 @@ def _wide(ctx: Context) -> pl.LazyFrame:
             months=pl.col("months"),
             months_in_year=popcount(pl.col("cost_mask")),
             resident_months=pl.col("resident_months"),
-            by_residence_year=pl.concat_list(
-                [
-                    pl.when(pl.col(f"m{k + 1}") > 0).then(
-                        pl.struct(
-                            pl.lit(k + 1).alias("residence_year"),
-                            pl.col(f"m{k + 1}").alias("months"),
-                            pl.lit(rate).alias("rate_ppm"),
-                        )
-                    )
-                    for k, rate in enumerate(rates)
-                ]
-                or [pl.lit(None, dtype=pl.Struct({"residence_year": pl.Int32}))]
-            ).list.drop_nulls(),
+            months_by_residence_year=pl.struct([pl.col(f"m{k + 1}").alias(str(k + 1)) for k in range(len(rates))])
+            if rates
+            else pl.lit(None),
+            rates_ppm=pl.lit(pl.Series(rates, dtype=pl.Int64).implode()),
             beyond_months=pl.col("resident_months") - pl.col("rated_months"),
             covered=pl.col("covered"),
             valid=pl.col("valid"),
             subsidy_fen=pl.col("subsidy_fen"),
         )
-        aggs.append(pl.struct(pl.lit("cost_line").alias("step"), line_values.alias("values")).alias("cost_lines"))
+        # Encoded before grouping: an expression inside an aggregation runs group by group.
+        lines = lines.with_columns(line_values.alias("line_json"))
+        aggs.append(pl.col("line_json").alias("cost_lines"))
         aggs.append(pl.col("first_entry").first())
     per_enterprise = ctx.with_flags(lines.group_by("enterprise").agg(aggs))
     return per_enterprise.with_columns(
