@@ -30,7 +30,7 @@ from core.models import ChangeLog
 from policies.actions.packs import is_bureau_of
 from policies.adapter import gather
 from policies.explain import ALLOCATION_TEXT, facts_error_text, parameter_error_text, parameter_value
-from policies.models import Fund, PolicyPack
+from policies.models import FACT_MODELS, Fund, PolicyPack
 from policies.money import to_fen, yuan
 from policies.packinfo import params_for
 from policies.rules import engine
@@ -47,9 +47,23 @@ def default_year() -> int:
     return timezone.localdate().year + 1
 
 
-def default_basis(year: int) -> int:
-    """The latest year whose facts can be complete: this year for a later year, else the year."""
-    return min(year, timezone.localdate().year)
+def default_basis(year: int, pack: PolicyPack | None = None) -> int:
+    """The year whose facts stand for `year`: the latest year, not after `year` nor after this year,
+    for which the pack's population has yearly facts (one aggregate per kind); without a pack or
+    any such facts, this year (or `year` itself when it is earlier)."""
+    cap = min(year, timezone.localdate().year)
+    if pack is None:
+        return cap
+    from django.db.models import Max
+
+    from policies.adapter import population
+
+    found = [
+        model.objects.filter(enterprise_id__in=population(pack), year__lte=cap).aggregate(m=Max("year"))["m"]
+        for model in FACT_MODELS.values()
+        if any(f.name == "year" for f in model._meta.get_fields())
+    ]
+    return max((int(y) for y in found if y is not None), default=cap)
 
 
 # ---- the form ---------------------------------------------------------------------------------
@@ -296,7 +310,7 @@ def run_simulation(
     pack's district; log that it was run (an export event on the pack, with the overlay)."""
     if not is_bureau_of(actor, pack):
         raise NotAllowedError(_("政策模拟由政策所在区县商务局办理。"))
-    basis = default_basis(year) if basis_year is None else basis_year
+    basis = default_basis(year, pack) if basis_year is None else basis_year
     if not (YEARS[0] <= year <= YEARS[1]):
         raise ActionError("bad_year", _("测算年度应在 %(a)s 至 %(b)s 之间。") % {"a": YEARS[0], "b": YEARS[1]}, "year")
     if not (YEARS[0] <= basis <= year):

@@ -8,6 +8,7 @@ Nothing is saved but the change-log event of the run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -39,10 +40,10 @@ def _bureau_only(request: HttpRequest) -> None:
         raise PermissionDenied(_("政策模拟由政策所在区县商务局办理。"))
 
 
-def _int(raw: Any, default: int) -> int | None:
+def _int(raw: Any, default: Callable[[], int]) -> int | None:
     """The integer entered, the default when empty, None when not a number."""
     if raw in (None, ""):
-        return default
+        return default()
     try:
         return int(str(raw).strip())
     except ValueError:
@@ -72,14 +73,14 @@ class WhatIfView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         pack = self._pack(request, pk)
         errors: list[str] = []
-        year = _int(request.GET.get("year"), default_year())
+        year = _int(request.GET.get("year"), default_year)
         if year is None or not YEARS[0] <= year <= YEARS[1]:
             errors.append(_("测算年度应为 %(a)s 至 %(b)s 之间的整数。") % {"a": YEARS[0], "b": YEARS[1]})
             year = default_year()
-        basis = _int(request.GET.get("basis_year"), default_basis(year))
+        basis = _int(request.GET.get("basis_year"), lambda: default_basis(year, pack))
         if basis is None or not YEARS[0] <= basis <= year:
             errors.append(_("事实年度应为不晚于测算年度的整数。"))
-            basis = default_basis(year)
+            basis = default_basis(year, pack)
         try:
             fields_ = param_fields(params_for(pack.code), year)
         except ActionError as exc:
@@ -90,14 +91,14 @@ class WhatIfView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         pack = self._pack(request, pk)
         errors: list[str] = []
-        year = _int(request.POST.get("year"), default_year())
-        basis = _int(request.POST.get("basis_year"), default_basis(year or default_year()))
+        year = _int(request.POST.get("year"), default_year)
+        basis = _int(request.POST.get("basis_year"), lambda: default_basis(year or default_year(), pack))
         if year is None or not YEARS[0] <= year <= YEARS[1]:
             errors.append(_("测算年度应为 %(a)s 至 %(b)s 之间的整数。") % {"a": YEARS[0], "b": YEARS[1]})
             year = default_year()
         if basis is None or not YEARS[0] <= basis <= year:
             errors.append(_("事实年度应为不晚于测算年度的整数。"))
-            basis = default_basis(year)
+            basis = default_basis(year, pack)
         try:
             params = params_for(pack.code)
         except ActionError as exc:

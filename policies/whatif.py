@@ -126,8 +126,8 @@ def latest_fact_year(facts: Facts, up_to: int) -> int | None:
 
 
 def nice_width(span: int, bins: int) -> int:
-    """The smallest width of 1, 2 or 5 × 10^k fen that covers `span` fen in at most `bins` bins."""
-    magnitude = 1
+    """The smallest width of 1, 2 or 5 × 10^k yuan (k ≥ 0) that covers `span` fen in at most `bins` bins."""
+    magnitude = 100
     while True:
         for step in NICE_STEPS:
             width = step * magnitude

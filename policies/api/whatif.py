@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.scoping import CHANGE, access
 from core.api.views import AuditedAPIMixin
 from policies.models import PolicyPack
-from policies.simulation import YEARS, as_json, default_basis, default_year, run_simulation
+from policies.simulation import YEARS, as_json, default_year, run_simulation
 
 
 class WhatIfRequestSerializer(serializers.Serializer):
@@ -25,7 +25,10 @@ class WhatIfRequestSerializer(serializers.Serializer):
         required=False, min_value=YEARS[0], max_value=YEARS[1], help_text="测算年度，默认明年"
     )
     basis_year = serializers.IntegerField(
-        required=False, min_value=YEARS[0], max_value=YEARS[1], help_text="事实年度，默认今年（不晚于测算年度）"
+        required=False,
+        min_value=YEARS[0],
+        max_value=YEARS[1],
+        help_text="事实年度，默认有事实的最近年度（不晚于今年和测算年度）",
     )
     changes = serializers.DictField(
         child=serializers.JSONField(),
@@ -66,6 +69,6 @@ class WhatIfView(AuditedAPIMixin, APIView):
             pack,
             year=year,
             changes=values["changes"],
-            basis_year=values.get("basis_year") or default_basis(year),
+            basis_year=values.get("basis_year"),
         )
         return Response(as_json(sim))

@@ -102,7 +102,8 @@ def test_histogram_bins_are_round_and_never_mix_gains_and_losses() -> None:
     assert bins[0] == Bin(-50_000, 0, 1) and bins[1] == Bin(0, 50_000, 2) and bins[-1] == Bin(250_000, 300_000, 1)
     assert all(b.low_fen % 50_000 == 0 for b in bins) and len(bins) <= 12
     assert sum(b.count for b in bins) == 4
-    assert histogram([700]) == [Bin(700, 701, 1)]
+    assert histogram([700]) == [Bin(700, 800, 1)]  # at least one yuan wide
+    assert histogram([-150]) == [Bin(-200, -100, 1)]
 
 
 # ---- page and API -----------------------------------------------------------------------------
@@ -134,10 +135,13 @@ POST = {"year": "2027", "basis_year": "2026", "v-orders_per_order_fen": "3", "e-
 def test_the_bureau_sees_the_parameters_with_their_values_and_references(
     world: World, pack: PolicyPack, login: Callable[[str], Client]
 ) -> None:
+    OrderVolume.objects.create(enterprise=world.enterprises["rc1"], year=2025, orders=30_000)
     page = login("bureau_rc").get(f"/policies/packs/{pack.pk}/whatif/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert f'value="{default_year()}"' in html
+    assert f'name="year" type="number" min="1990" max="2100" value="{default_year()}"' in html
+    # The facts standing for next year: the latest year with facts (2025 here), not an empty one.
+    assert 'name="basis_year" type="number" min="1990" max="2100" value="2025"' in html
     row = html[html.index('id="param-orders_per_order_fen"') :]
     row = row[: row.index("</tr>")]
     assert "每单奖励金额" in row and "2.00元" in row and "2015-07-01" in row and "给予每单2元的资金奖励" in row
