@@ -30,7 +30,8 @@ STEPS: dict[str, str] = {
     "resident_months (cost months of the year while resident).",
     "cost_line": "One rent or broadband line spread evenly over its months. values: kind, period_start, "
     "period_end, amount_fen, months (of the whole period), months_in_year, resident_months, "
-    "months_by_residence_year {"1": months, … "5": months}, rates_ppm (rate of each residence year), beyond_months (resident months after the last "
+    "months_by_residence_year {'1': months, … '5': months}, rates_ppm (the rate of each residence year), "
+    "beyond_months (resident months after the last "
     "residence year with a rate), covered (kind covered by the item), valid, subsidy_fen.",
     "sum": "The sum of the lines. values: amount_fen.",
     # platform_project
