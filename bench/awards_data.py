@@ -194,12 +194,12 @@ def generate(n: int, seed: int = 20251231) -> Arrays:
     }
 
     # case awards
-    c = _pick(rng, n, 0.001)
+    c = np.union1d(_pick(rng, n, 0.001), [0, 1])
     out["case_awards"] = {
         "case": np.arange(1, c.size + 1, dtype=np.int64),
         "enterprise": ids[c],
         "year": np.full(c.size, YEAR, dtype=np.int32),
-        "item": np.where(rng.random(c.size) < 0.1, "base_operator", "large_enterprise"),
+        "item": np.where((rng.random(c.size) < 0.1) | (np.arange(c.size) == 0), "base_operator", "large_enterprise"),
         "amount_fen": rng.integers(1_000_000, 100_000_000, c.size).astype(np.int64),
         "decision_no": np.array([f"荣电商组〔2025〕{i + 1}号" for i in range(c.size)], dtype="<U20"),
     }

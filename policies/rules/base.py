@@ -271,10 +271,16 @@ class Rule:
 
 
 def awards(
-    frame: pl.LazyFrame, steps: Sequence[Step] | None, *, amount: str = "amount_fen", reason: str = "reason"
+    frame: pl.LazyFrame,
+    steps: Sequence[Step] | None,
+    *,
+    amount: str = "amount_fen",
+    reason: str = "reason",
+    trace_for: pl.Series | None = None,
 ) -> pl.LazyFrame:
-    """AWARD_SCHEMA rows of a rule's frame; with `steps`, the trace of every row (this collects the
-    frame once: traces are assembled from the computed columns)."""
+    """AWARD_SCHEMA rows of a rule's frame; with `steps`, the trace of every row — or only of the
+    rows of the enterprises in `trace_for`, the others' trace being null. (With steps this collects
+    the frame once: traces are assembled from the computed columns.)"""
     columns = [
         pl.col("enterprise").cast(pl.Int64),
         pl.col("item").cast(pl.String),
@@ -286,7 +292,18 @@ def awards(
     if steps is None:
         return frame.select(*columns, pl.lit(None, dtype=TRACE_DTYPE).alias("trace"))
     computed = frame.with_row_index("_row").collect()
-    return computed.select(columns).with_columns(assemble_trace(computed, steps).alias("trace")).lazy()
+    if trace_for is None:
+        return computed.select(columns).with_columns(assemble_trace(computed, steps).alias("trace")).lazy()
+    subset = (
+        computed.filter(pl.col("enterprise").is_in(trace_for.implode())).rename({"_row": "_of"}).with_row_index("_row")
+    )
+    traced = subset.select("_of", assemble_trace(subset, steps).alias("trace"))
+    return (
+        computed.select("_row", *columns)
+        .join(traced, left_on="_row", right_on="_of", how="left", maintain_order="left")
+        .drop("_row")
+        .lazy()
+    )
 
 
 def reason_chain(cases: Sequence[tuple[pl.Expr, str]], otherwise: pl.Expr | str) -> pl.Expr:

@@ -87,14 +87,20 @@ def compute(
     *,
     items: Iterable[str] | None = None,
     trace: bool = True,
+    trace_for: Iterable[int] | None = None,
 ) -> pl.DataFrame:
-    """Every award of `year` (or of the `items` named) for every enterprise in `facts`."""
+    """Every award of `year` (or of the `items` named) for every enterprise in `facts`.
+
+    trace=False leaves every trace null (amounts and reasons only: what-if, budget, batch totals).
+    trace_for=[ids] computes every award as usual — quotas and ranks need the whole population —
+    but builds the traces of those enterprises' rows only (an application page, one enterprise)."""
     keys = item_keys(params) if items is None else list(items)
     unknown = [k for k in keys if k not in RULES or k not in params.items]
     if unknown:
         raise KeyError(f"no such items in the pack: {unknown}")
     validate(facts, params)
     ctx = Context(facts, params, year, trace)
+    only = None if trace_for is None else pl.Series("enterprise", list(trace_for), dtype=pl.Int64)
     if not keys:
         return pl.DataFrame(schema=AWARD_SCHEMA)
     stacked = (
@@ -125,7 +131,7 @@ def compute(
                     when=pl.col("stacked"),
                 ),
             ]
-        frames.append(awards(rows, steps, amount="final_amount_fen", reason="final_reason"))
+        frames.append(awards(rows, steps, amount="final_amount_fen", reason="final_reason", trace_for=only))
     return pl.concat(frames, how="vertical").collect()
 
 
