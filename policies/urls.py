@@ -2,13 +2,16 @@ from django.urls import path
 
 from policies import views
 from policies import views_applications as apps
+from policies import views_packs as packs
 from policies import views_whatif as whatif
 
 app_name = "policies"
 
 urlpatterns = [
     path("packs/", views.PackListView.as_view(), name="pack_list"),
+    path("packs/add/", packs.PackRegisterView.as_view(), name="pack_register"),
     path("packs/<int:pk>/", views.PackDetailView.as_view(), name="pack_detail"),
+    path("packs/<int:pk>/status/", packs.PackStatusView.as_view(), name="pack_status"),
     path("packs/<int:pk>/funds/", views.FundSetView.as_view(), name="fund_set"),
     path("packs/<int:pk>/whatif/", whatif.WhatIfView.as_view(), name="whatif"),
     path("whatif/", whatif.WhatIfIndexView.as_view(), name="whatif_index"),

@@ -44,6 +44,7 @@ from registry.models import Enterprise
 
 class PackListView(ScopedListView):
     model = PolicyPack
+    template_name = "policies/pack_list.html"
     title = gettext_lazy("扶持政策")
     export_basename = "policy-packs"
     select_related = ("region",)
