@@ -10,9 +10,9 @@ January), so "the months of this cost that fall in residence year 3 while the en
 resident" is a bitwise AND and a popcount, for the whole population at once.
 
 Traces: a rule names its steps (`Step`: a code from `codes.STEPS`, JSON values built from columns,
-an optional condition). They are assembled into the trace column only when asked (`trace=True`):
-building millions of JSON strings costs more than computing the amounts, so a what-if or a budget
-run asks for amounts and reasons only, and the rows that are stored or shown are traced.
+an optional condition). They are assembled into the trace column only when asked (`awards`, with
+steps): building millions of JSON strings costs about ten times the amounts, so a what-if or a
+budget run asks for amounts and reasons only, and the rows that are stored or shown are traced.
 """
 
 from __future__ import annotations

@@ -12,6 +12,10 @@ every row, in this order of precedence:
    pays 0 with reason stacked and the sources in its trace. A row already at zero for its own
    reason keeps that reason (the stacked step is still in the trace).
 
+Traces: `trace=True` (default) for every row, `trace_for=[ids]` for those enterprises' rows only,
+`trace=False` for none (amounts and reasons: what-if, budget) — building them costs about ten
+times the amounts (docs/policies-rules.md).
+
 The result has AWARD_SCHEMA (policies.rules.facts). Row order is unspecified; a row is identified
 by (enterprise, item, ref, year). The engine reads nothing but its arguments: no ORM, no files,
 no clock.
@@ -32,7 +36,7 @@ from policies.rules.params import Params
 
 class FactsError(ValueError):
     """Facts the engine cannot interpret and must not guess about. `code`: unknown_case_item,
-    unknown_subsidy_item, unknown_item; `kind` is the kind of fact, `rows` (0-based) the first few
+    unknown_subsidy_item; `kind` is the kind of fact, `rows` (0-based) the first few
     offending rows, `values` the unknown keys."""
 
     def __init__(self, code: str, kind: str, rows: list[int], values: list[str]) -> None:
