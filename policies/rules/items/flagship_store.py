@@ -55,9 +55,14 @@ def _wide(ctx: Context) -> pl.LazyFrame:
     )
     first = (
         stores.filter(qualifies)
-        .sort(["enterprise", "anniversary", "capped_fen", "store"], descending=[False, False, True, False])
         .group_by("enterprise")
-        .agg(pl.col("store").first().alias("paid_store"), pl.col("anniversary").first().alias("paid_anniversary"))
+        .agg(
+            pl.col(column)
+            .sort_by(["anniversary", "capped_fen", "store"], descending=[False, True, False])
+            .first()
+            .alias(alias)
+            for column, alias in (("store", "paid_store"), ("anniversary", "paid_anniversary"))
+        )
     )
     in_year = stores.filter((pl.col("opened_on") <= ctx.year_end) & (pl.col("anniversary") >= ctx.year_start)).join(
         first, on="enterprise", how="left"

@@ -63,7 +63,10 @@ def _wide(ctx: Context) -> pl.LazyFrame:
         pl.col("earlier").max().alias("previous_max_fen"),
     ]
     if ctx.trace:
-        aggs.append(pl.col("year").get(pl.col("earlier").fill_null(-1).arg_max()).alias("previous_max_year"))
+        # the earliest of the earlier years with the highest volume
+        aggs.append(
+            pl.col("year").filter(pl.col("earlier") == pl.col("earlier").max()).min().alias("previous_max_year")
+        )
     current = history.group_by("enterprise").agg(aggs).filter(pl.col("has_year"))
     base = ctx.with_flags(
         current.join(ctx.residency().select("enterprise", "resident_mask"), on="enterprise", how="left")

@@ -115,7 +115,8 @@ def _wide(ctx: Context) -> pl.LazyFrame:
         )
         # Encoded before grouping: an expression inside an aggregation runs group by group.
         lines = lines.with_columns(line_values.alias("line_json"))
-        aggs.append(pl.col("line_json").alias("cost_lines"))
+        # In a stable order (the grouping keeps whatever order the join left).
+        aggs.append(pl.col("line_json").sort_by("period_start", "kind", "period_end", "amount_fen").alias("cost_lines"))
         aggs.append(pl.col("first_entry").first())
     per_enterprise = ctx.with_flags(lines.group_by("enterprise").agg(aggs))
     return per_enterprise.with_columns(
