@@ -11,7 +11,7 @@ resident" is a bitwise AND and a popcount, for the whole population at once.
 
 Traces: a rule names its steps (`Step`: a code from `codes.STEPS`, JSON values built from columns,
 an optional condition). They are assembled into the trace column only when asked (`awards`, with
-steps): building millions of JSON strings costs about ten times the amounts, so a what-if or a
+steps): building millions of JSON strings costs an order of magnitude more than the amounts, so a what-if or a
 budget run asks for amounts and reasons only, and the rows that are stored or shown are traced.
 """
 

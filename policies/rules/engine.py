@@ -13,8 +13,8 @@ every row, in this order of precedence:
    reason keeps that reason (the stacked step is still in the trace).
 
 Traces: `trace=True` (default) for every row, `trace_for=[ids]` for those enterprises' rows only,
-`trace=False` for none (amounts and reasons: what-if, budget) — building them costs about ten
-times the amounts (docs/policies-rules.md).
+`trace=False` for none (amounts and reasons: what-if, budget) — building them costs an order of
+magnitude more than the amounts (docs/policies-rules.md).
 
 The result has AWARD_SCHEMA (policies.rules.facts). Row order is unspecified; a row is identified
 by (enterprise, item, ref, year). The engine reads nothing but its arguments: no ORM, no files,
