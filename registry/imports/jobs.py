@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -22,10 +24,10 @@ from accounts.scoping import ADD, CHANGE, can
 from core import tasks, uploads
 from core.audit import audit_context
 from core.models import ChangeLog, Job
-from registry.actions.imports import Outcome, import_bases, import_roster
+from registry.actions.imports import Outcome, import_bases, import_roster_batches
 from registry.imports.columns import ALL_OR_NONE, BASES, KEEP_VALID, KINDS, MODES, ROSTER
-from registry.imports.parse import read_table
-from registry.imports.validate import Context, validate_bases, validate_roster
+from registry.imports.parse import Table, read_table
+from registry.imports.validate import Checked, Context, RosterBatches, validate_bases
 from registry.imports.workbooks import error_workbook
 
 JOB_PREFIX = "import_"
@@ -127,27 +129,72 @@ def run_import(job: Job) -> None:
             return
         mark = time.perf_counter()
         ctx = Context.load(user)
-
-        def progress(n: int) -> None:
-            Job.objects.filter(pk=job.pk).update(progress=n)
-
-        if kind == ROSTER:
-            rows, checked = validate_roster(table, ctx, progress)
-        else:
-            rows, checked = validate_bases(table, ctx, progress)  # type: ignore[assignment]  # BaseRow list
-        errors = table.errors + checked.errors
-        timings["validate"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        if kind == ROSTER:
-            outcome = import_roster(user, rows, keep_valid=keep_valid, blocked=bool(errors), message=message)
-        else:
-            outcome = import_bases(user, rows, keep_valid=keep_valid, blocked=bool(errors), message=message)  # type: ignore[arg-type]  # BaseRow list
-        timings["apply"] = time.perf_counter() - mark
+        progress = _Progress(job)
+        try:
+            if kind == ROSTER:
+                outcome, checked = _apply_roster(user, table, ctx, progress, keep_valid, message, timings)
+            else:
+                rows, checked = validate_bases(table, ctx, progress)
+                timings["validate"] = time.perf_counter() - mark
+                mark = time.perf_counter()
+                errors = table.errors + checked.errors
+                outcome = import_bases(user, rows, keep_valid=keep_valid, blocked=bool(errors), message=message)
+                timings["apply"] = time.perf_counter() - mark
+        finally:
+            progress.close()
         timings.update({f"apply.{k}": v for k, v in outcome.timings.items()})
-        errors += outcome.errors
+        errors = table.errors + checked.errors + outcome.errors
         errors.sort(key=lambda e: e["row"])
         rejected = len(checked.bad_rows | outcome.rejected_rows)
         _report(job, kind, table.headers, table.rows, errors, outcome, rejected, timings, started)
+
+
+def _apply_roster(
+    user: Any,
+    table: Table,
+    ctx: Context,
+    progress: Callable[[int], None],
+    keep_valid: bool,
+    message: str,
+    timings: dict[str, float],
+) -> tuple[Outcome, Checked]:
+    """Validate and write the roster. On PostgreSQL the rows are written batch by batch while the
+    next ones are checked (registry.actions.imports); elsewhere every row is checked first."""
+    mark = time.perf_counter()
+    batches = RosterBatches(table, ctx, progress)
+    source: Iterable[list[Any]] = batches
+    if connection.vendor != "postgresql":
+        source = list(batches)
+        timings["validate"] = time.perf_counter() - mark
+    outcome = import_roster_batches(
+        user, source, codes=batches.codes, keep_valid=keep_valid, blocked=lambda: batches.failed, message=message
+    )
+    timings["apply"] = time.perf_counter() - mark
+    return outcome, batches.checked
+
+
+class _Progress:
+    """Writes Job.progress. On PostgreSQL the roster's rows are checked while the import's
+    transaction is open, so the count goes through a connection of its own (autocommit) for the
+    job page to see it; elsewhere through the usual one, before the transaction starts."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.side: Any = None
+
+    def __call__(self, n: int) -> None:
+        if connection.vendor != "postgresql":
+            Job.objects.filter(pk=self.job.pk).update(progress=n)
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            cursor.execute(f'UPDATE "{Job._meta.db_table}" SET progress = %s WHERE id = %s', [n, self.job.pk])  # noqa: S608  (table name from model metadata)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
 
 
 def _report(

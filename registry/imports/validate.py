@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.utils import timezone
 
 from accounts.models import Role
@@ -234,6 +236,35 @@ def read_credit_code(value: Any) -> tuple[str, bool | None]:
     raise Bad("uscc_check", expected=result.expected_check)
 
 
+# Lookup tables for credit_codes_at_once: byte -> value in the GB 32100 alphabet (-1 outside it),
+# byte -> value in the GB 11714 organisation-code alphabet, and the registration authorities.
+_USCC_VALUE = np.full(256, -1, dtype=np.int64)
+_USCC_VALUE[np.frombuffer(uscc.ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(uscc.ALPHABET))
+_ORG_VALUE = np.zeros(256, dtype=np.int64)
+_ORG_VALUE[np.frombuffer(uscc.ORG_ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(uscc.ORG_ALPHABET))
+_AUTHORITY = np.zeros(256, dtype=bool)
+_AUTHORITY[np.frombuffer("".join(sorted(uscc.AUTHORITIES)).encode(), dtype=np.uint8)] = True
+_USCC_WEIGHTS = np.array(uscc.WEIGHTS, dtype=np.int64)
+_ORG_WEIGHTS = np.array(uscc.ORG_WEIGHTS, dtype=np.int64)
+
+
+def credit_codes_at_once(codes: list[str]) -> tuple[list[bool], list[bool]]:
+    """uscc.check of many 18-character ASCII codes taken as they are (no normalisation), in a
+    few array operations: (valid, organisation-code check passed) per code. A code found invalid
+    here may still be a valid code once normalised (lower case): read_credit_code decides."""
+    if not codes:
+        return [], []
+    data = np.frombuffer("".join(codes).encode("ascii"), dtype=np.uint8).reshape(len(codes), 18)
+    values = _USCC_VALUE[data]
+    ok = (values >= 0).all(axis=1) & _AUTHORITY[data[:, 0]]
+    expected = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
+    ok &= expected == values[:, 17]
+    rest = 11 - (_ORG_VALUE[data[:, 8:16]] @ _ORG_WEIGHTS) % 11
+    org_expected = np.where(rest == 10, ord("X"), np.where(rest == 11, ord("0"), ord("0") + rest))
+    org_ok = org_expected == data[:, 16]
+    return ok.tolist(), org_ok.tolist()
+
+
 def read_region(value: Any, ctx: Context) -> int:
     text = _text(value)
     if text.isdigit() and len(text) < 6:
@@ -316,98 +347,319 @@ def _reader(col: Col, ctx: Context) -> Callable[[Any], Any]:
 
 @dataclass
 class Checked:
-    values: list[tuple[int, dict[str, Any]]]  # (excel row, key -> value) of rows without errors
+    values: list[tuple[int, Any]]  # (excel row, key -> value or what a builder made) of rows without errors
     errors: list[dict[str, Any]]
     bad_rows: set[int]
     total: int
 
 
+# A cell's verdict while a column is read: the value, _BLANK, or the Bad it raised.
+_BLANK = object()
+_MISSING = object()
+# Columns whose cells repeat (lists, dates, regions, bases): a text cell is read once per distinct
+# text. Only text cells are memoised: 1, 1.0 and True are equal keys but different cells.
+_MEMO_KINDS = frozenset({REGION, BOOL, DATE, DECIMAL, INTEGER, YEAR, CHOICE, BASE, QUOTA_UNIT})
+
+
+def _read_column(cells: list[Any], read: Callable[[Any], Any], memo: bool) -> tuple[list[Any], list[int]]:
+    """Every cell of one column read: (verdicts, positions that are blank or bad)."""
+    out: list[Any] = []
+    append = out.append
+    irregular: list[int] = []
+    cache: dict[str, Any] = {}
+    for k, value in enumerate(cells):
+        if type(value) is str:
+            result = cache.get(value, _MISSING) if memo else _MISSING
+            if result is _MISSING:
+                if not value or value.isspace():
+                    result = _BLANK
+                else:
+                    try:
+                        result = read(value)
+                    except Bad as bad:
+                        result = bad
+                if memo:
+                    cache[value] = result
+        elif value is None:
+            result = _BLANK
+        else:
+            try:
+                result = read(value)
+            except Bad as bad:
+                result = bad
+        if result is _BLANK or type(result) is Bad:
+            irregular.append(k)
+        append(result)
+    return out, irregular
+
+
+def _read_text_column(cells: list[Any], limit: int) -> tuple[list[Any], list[int]]:
+    """_read_column for a text column, without a call per cell."""
+    out: list[Any] = []
+    append = out.append
+    irregular: list[int] = []
+    for k, value in enumerate(cells):
+        if type(value) is str:
+            text = value.strip()
+            if not text:
+                append(_BLANK)
+                irregular.append(k)
+                continue
+        elif value is None:
+            append(_BLANK)
+            irregular.append(k)
+            continue
+        else:
+            text = _text(value)
+        if limit and len(text) > limit:
+            append(Bad("too_long", max=limit))
+            irregular.append(k)
+        else:
+            append(text)
+    return out, irregular
+
+
+def _read_credit_codes(cells: list[Any]) -> tuple[list[Any], list[int]]:
+    """The credit-code column: clean codes checked all at once (credit_codes_at_once), the rest
+    one by one through read_credit_code, which names the problem."""
+    out: list[Any] = [None] * len(cells)
+    clean = [k for k, v in enumerate(cells) if type(v) is str and len(v) == 18 and v.isascii()]
+    passed: set[int] = set()
+    if clean:
+        ok, org_ok = credit_codes_at_once([cells[k] for k in clean])
+        for k, good, org in zip(clean, ok, org_ok, strict=True):
+            if good:
+                out[k] = (cells[k], org)
+                passed.add(k)
+    irregular: list[int] = []
+    for k, value in enumerate(cells):
+        if k in passed:
+            continue
+        if value is None or (type(value) is str and (not value or value.isspace())):
+            out[k] = _BLANK
+        else:
+            try:
+                out[k] = read_credit_code(value)
+                continue
+            except Bad as bad:
+                out[k] = bad
+        irregular.append(k)
+    return out, irregular
+
+
+# Makes the value of a valid row from (Excel row, its verdicts in column order, whether none is blank).
+Build = Callable[[int, tuple[Any, ...], bool], Any]
+
+
+def _check_slices(
+    table: Table,
+    columns: tuple[Col, ...],
+    ctx: Context,
+    checked: Checked,
+    progress: Callable[[int], None] | None,
+    build: Callable[[list[str]], Build] | None = None,
+) -> Iterator[int]:
+    """Read every cell, column by column, PROGRESS_EVERY rows at a time, into `checked`; yields
+    the number of values added by each slice. Progress is reported before each slice but the
+    first. Errors come out row by row, in column order within a row. A valid row's value is
+    (row, {key: value} of its non-blank cells), or (row, build(keys)(row, verdicts, regular))."""
+    present = [(col, table.columns[col.key], _reader(col, ctx)) for col in columns if col.key in table.columns]
+    keys = [col.key for col, _index, _read in present]
+    make = build(keys) if build is not None else None
+    errors, bad_rows, values = checked.errors, checked.bad_rows, checked.values
+    rows = table.rows
+    for start in range(0, len(rows), PROGRESS_EVERY):
+        if progress is not None and start:
+            progress(start)
+        before = len(values)
+        live = [
+            i
+            for i in range(start, min(start + PROGRESS_EVERY, len(rows)))
+            if any(rows[i]) and not (_is_blank(rows[i][0]) and all(_is_blank(v) for v in rows[i]))
+        ]
+        verdicts: list[list[Any]] = []
+        irregular: set[int] = set()
+        for col, index, read in present:
+            cells = [rows[i][index] for i in live]
+            if col.kind == CREDIT_CODE:
+                column, odd = _read_credit_codes(cells)
+            elif col.kind == TEXT:
+                column, odd = _read_text_column(cells, col.max_length)
+            else:
+                column, odd = _read_column(cells, read, col.kind in _MEMO_KINDS)
+            verdicts.append(column)
+            irregular.update(odd)
+        if not present:
+            values.extend((i + 2, {}) for i in live)
+        for k, verdict in enumerate(zip(*verdicts, strict=True)):
+            row_no = live[k] + 2
+            if k not in irregular:
+                values.append((row_no, make(row_no, verdict, True) if make else dict(zip(keys, verdict, strict=True))))
+                continue
+            out: dict[str, Any] = {}
+            ok = True
+            for (col, index, _read), result in zip(present, verdict, strict=True):
+                if result is _BLANK:
+                    if col.required and not (col.kind == BASE and ctx.default_base_id is not None):
+                        errors.append(issue(row_no, col.header, "", "required"))
+                        ok = False
+                elif type(result) is Bad:
+                    raw = rows[live[k]][index]
+                    errors.append(issue(row_no, col.header, _text(raw), result.code, **result.params))
+                    ok = False
+                else:
+                    out[col.key] = result
+            if ok:
+                values.append((row_no, make(row_no, verdict, False) if make else out))
+            else:
+                bad_rows.add(row_no)
+        yield len(values) - before
+
+
 def check_cells(
     table: Table, columns: tuple[Col, ...], ctx: Context, progress: Callable[[int], None] | None = None
 ) -> Checked:
-    present = [(col, table.columns[col.key], _reader(col, ctx)) for col in columns if col.key in table.columns]
-    errors: list[dict[str, Any]] = []
-    bad_rows: set[int] = set()
-    values: list[tuple[int, dict[str, Any]]] = []
-    for i, raw in enumerate(table.rows):
-        if progress is not None and i and i % PROGRESS_EVERY == 0:
-            progress(i)
-        row_no = i + 2
-        if not any(raw) or (_is_blank(raw[0]) and all(_is_blank(v) for v in raw)):
-            continue
-        out: dict[str, Any] = {}
-        ok = True
-        for col, index, read in present:
-            value = raw[index]
-            if value is None or value == "" or (type(value) is str and not value.strip()):
-                if col.required and not (col.kind == BASE and ctx.default_base_id is not None):
-                    errors.append(issue(row_no, col.header, "", "required"))
-                    ok = False
-                continue
-            try:
-                out[col.key] = read(value)
-            except Bad as bad:
-                errors.append(issue(row_no, col.header, _text(value), bad.code, **bad.params))
-                ok = False
-        if ok:
-            values.append((row_no, out))
-        else:
-            bad_rows.add(row_no)
-    return Checked(values=values, errors=errors, bad_rows=bad_rows, total=len(table.rows))
+    """Read every cell of the table (see _check_slices)."""
+    checked = Checked(values=[], errors=[], bad_rows=set(), total=len(table.rows))
+    for _added in _check_slices(table, columns, ctx, checked, progress):
+        pass
+    return checked
 
 
-def _duplicates(checked: Checked, table: Table, key: str, header: str, code: str, normal: Callable[[Any], str]) -> None:
-    """Flag every row whose key repeats within the file, naming all the rows that share it."""
+def _keys(table: Table, key: str, normal: Callable[[Any], str]) -> list[tuple[int, str]]:
+    """(Excel row, normalised key) of every non-blank cell of a column."""
     index = table.columns.get(key)
     if index is None:
-        return
+        return []
+    return [(i + 2, normal(raw[index])) for i, raw in enumerate(table.rows) if not _is_blank(raw[index])]
+
+
+def _repeated(
+    table: Table,
+    key: str,
+    header: str,
+    code: str,
+    normal: Callable[[Any], str],
+    keys: list[tuple[int, str]] | None = None,
+) -> list[dict[str, Any]]:
+    """The errors of every row whose key repeats within the file, naming all the rows that share it."""
+    if keys is None:
+        keys = _keys(table, key, normal)
+    if len({k for _row, k in keys}) == len(keys):  # the usual case: no key repeats
+        return []
+    index = table.columns[key]
     seen: dict[str, list[int]] = defaultdict(list)
-    for i, raw in enumerate(table.rows):
-        value = raw[index]
-        if not _is_blank(value):
-            seen[normal(value)].append(i + 2)
+    for row_no, k in keys:
+        seen[k].append(row_no)
+    found: list[dict[str, Any]] = []
     for rows in seen.values():
         if len(rows) > 1:
             listed = "、".join(str(r) for r in rows)
             for row_no in rows:
-                checked.errors.append(issue(row_no, header, _text(table.rows[row_no - 2][index]), code, rows=listed))
-                checked.bad_rows.add(row_no)
+                found.append(issue(row_no, header, _text(table.rows[row_no - 2][index]), code, rows=listed))
+    return found
+
+
+def _duplicates(checked: Checked, table: Table, key: str, header: str, code: str, normal: Callable[[Any], str]) -> None:
+    """Flag every row whose key repeats within the file."""
+    found = _repeated(table, key, header, code, normal)
+    checked.errors.extend(found)
+    checked.bad_rows.update(e["row"] for e in found)
     if checked.bad_rows:
         checked.values = [(r, v) for r, v in checked.values if r not in checked.bad_rows]
 
 
 def _code_key(value: Any) -> str:
-    if type(value) is str and len(value) == 18 and _USCC_CHARS.issuperset(value):
+    # uscc.normalize leaves upper-case ASCII letters and digits as they are.
+    if type(value) is str and value.isascii() and value.isalnum() and (value.isupper() or value.isdigit()):
         return value
     return uscc.normalize(value)
+
+
+_NOT_FIELDS = ("credit_code", "base", "entered_on")
+
+
+def _roster_builder(default_base_id: int | None) -> Callable[[list[str]], Build]:
+    """RosterRows straight from the verdicts of a row (no intermediate dict)."""
+
+    def for_keys(keys: list[str]) -> Build:
+        code_at, date_at = keys.index("credit_code"), keys.index("entered_on")
+        base_at = keys.index("base") if "base" in keys else None
+        positions = [i for i, k in enumerate(keys) if k not in _NOT_FIELDS]
+        names = ["region_id" if keys[i] == "region" else keys[i] for i in positions]
+        pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda v: (v[positions[0]],))
+
+        def build(row_no: int, verdict: tuple[Any, ...], regular: bool) -> RosterRow:
+            code, org_ok = verdict[code_at]
+            base_id: Any = verdict[base_at] if base_at is not None else _BLANK
+            if base_id is _BLANK:
+                base_id = default_base_id  # None only with the file-level missing_column error
+            if regular:
+                fields = dict(zip(names, pick(verdict), strict=True))
+            else:
+                fields = {n: verdict[i] for n, i in zip(names, positions, strict=True) if verdict[i] is not _BLANK}
+            return RosterRow(
+                row=row_no,
+                credit_code=code,
+                org_code_ok=org_ok,
+                fields=fields,
+                base_id=base_id,
+                entered_on=verdict[date_at],
+            )
+
+        return build
+
+    return for_keys
+
+
+class RosterBatches:
+    """The roster rows of a table, validated PROGRESS_EVERY rows at a time, so that an import can
+    write the rows checked so far while it checks the next ones (registry.actions.imports).
+
+    Iterating yields lists of valid RosterRows. Repeated credit codes concern the whole file, so
+    they are found first; their rows are never yielded. `failed` says whether any error has been
+    found so far; once the iteration is over `checked` holds every error, sorted by row, as
+    validate_roster returns them. `codes` are the credit codes of the file as they will be
+    stored (a superset of those of the valid rows), for looking up the enterprises in advance.
+    """
+
+    def __init__(self, table: Table, ctx: Context, progress: Callable[[int], None] | None = None) -> None:
+        self.table = table
+        self.ctx = ctx
+        self.progress = progress
+        if "base" not in table.columns and ctx.default_base_id is None:
+            table.errors.append(issue(1, "所在基地", "", "missing_column"))
+        self.checked = Checked(values=[], errors=[], bad_rows=set(), total=len(table.rows))
+        keys = _keys(table, "credit_code", _code_key)
+        self._repeated = _repeated(table, "credit_code", "统一社会信用代码", "duplicate", _code_key, keys)
+        self._repeated_rows = {e["row"] for e in self._repeated}
+        self.codes: list[str] = [k for _row, k in keys]
+        self.done = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.table.errors or self.checked.errors or self._repeated)
+
+    def __iter__(self) -> Iterator[list[RosterRow]]:
+        checked = self.checked
+        build = _roster_builder(self.ctx.default_base_id)
+        for added in _check_slices(self.table, ROSTER_COLUMNS, self.ctx, checked, self.progress, build):
+            fresh = checked.values[len(checked.values) - added :]
+            yield [row for r, row in fresh if r not in self._repeated_rows]
+        checked.errors.extend(self._repeated)
+        checked.bad_rows.update(self._repeated_rows)
+        checked.values = [(r, v) for r, v in checked.values if r not in self._repeated_rows]
+        checked.errors.sort(key=lambda e: e["row"])
+        self.done = True
 
 
 def validate_roster(
     table: Table, ctx: Context, progress: Callable[[int], None] | None = None
 ) -> tuple[list[RosterRow], Checked]:
-    if "base" not in table.columns and ctx.default_base_id is None:
-        table.errors.append(issue(1, "所在基地", "", "missing_column"))
-    checked = check_cells(table, ROSTER_COLUMNS, ctx, progress)
-    _duplicates(checked, table, "credit_code", "统一社会信用代码", "duplicate", _code_key)
-    rows: list[RosterRow] = []
-    for row_no, values in checked.values:
-        code, org_ok = values.pop("credit_code")
-        base_id = values.pop("base", ctx.default_base_id)
-        entered_on = values.pop("entered_on")
-        if "region" in values:
-            values["region_id"] = values.pop("region")
-        rows.append(
-            RosterRow(
-                row=row_no,
-                credit_code=code,
-                org_code_ok=org_ok,
-                fields=values,
-                base_id=base_id,
-                entered_on=entered_on,
-            )
-        )
-    checked.errors.sort(key=lambda e: e["row"])
-    return rows, checked
+    """Every valid row of the table and every error, at once."""
+    batches = RosterBatches(table, ctx, progress)
+    rows = [row for batch in batches for row in batch]
+    return rows, batches.checked
 
 
 def validate_bases(

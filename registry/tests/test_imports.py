@@ -394,3 +394,110 @@ def test_base_import_rules(login: Any) -> None:
     assert "不能为负数" in found["电子商务办公建筑面积（平方米）"]
     assert "不能晚于今天" in found["投入运营日期"]
     assert not Base.objects.filter(name="坏基地").exists()
+
+
+# --- Batches: rows are checked and written PROGRESS_EVERY at a time (5,000; 3 here) -------------
+
+
+@pytest.fixture
+def small_batches(monkeypatch: Any) -> None:
+    from registry.imports import validate
+
+    monkeypatch.setattr(validate, "PROGRESS_EVERY", 3)
+
+
+def test_rows_written_in_batches_are_logged_as_stored(login: Any, world: World, small_batches: None) -> None:
+    client = login("operator_rc")
+    rc1 = world.enterprises["rc1"]
+    rows = [row(i) for i in range(8)] + [row(8, 统一社会信用代码=rc1.credit_code, 企业名称=rc1.name, 从业人数=77)]
+    job = job_of(upload(client, xlsx(rows)))
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    assert (job.result["created"], job.result["updated"], job.result["residencies"]) == (8, 1, 8)
+    assert job.result["log_rows"] == 17
+    assert job.progress == job.total == 9
+    for ent in Enterprise.objects.filter(credit_code__in=[code(100 + i) for i in range(8)] + [rc1.credit_code]):
+        entries = ChangeLog.objects.filter(object_id=str(ent.pk), content_type__model="enterprise", source="import")
+        assert entries.count() == 1 and entries.get().after == ent.snapshot()
+    for stay in Residency.objects.filter(enterprise__credit_code__in=[code(100 + i) for i in range(8)]):
+        entry = ChangeLog.objects.get(object_id=str(stay.pk), content_type__model="residency", source="import")
+        assert entry.after == stay.snapshot()
+    again = job_of(upload(client, xlsx(rows)))
+    assert (again.result["created"], again.result["updated"], again.result["unchanged"]) == (0, 0, 9)
+
+
+def test_error_in_a_later_batch_undoes_the_earlier_ones(login: Any, small_batches: None) -> None:
+    client = login("operator_rc")
+    enterprises, logs = Enterprise.objects.count(), ChangeLog.objects.count()
+    rows = [row(i) for i in range(7)] + [row(7, 从业人数=-1)]  # the error is in the third batch
+    job = job_of(upload(client, xlsx(rows)))
+    assert job.status == Job.Status.FAILED and job.result["written"] is False
+    assert (job.result["created"], job.result["residencies"], job.result["log_rows"]) == (0, 0, 0)
+    assert messages(job) == [(9, "从业人数", "第 9 行「从业人数」：不能为负数")]
+    assert Enterprise.objects.count() == enterprises and ChangeLog.objects.count() == logs
+
+
+def test_scope_error_in_a_later_batch_undoes_the_earlier_ones(login: Any, world: World, small_batches: None) -> None:
+    moved = world.enterprises["moved"]  # resident in a Jiangsu base: not the operator's to change
+    rows = [row(i) for i in range(6)] + [row(6, 统一社会信用代码=moved.credit_code, 企业名称="改名企图")]
+    job = job_of(upload(login("operator_rc"), xlsx(rows)))
+    assert job.status == Job.Status.FAILED and job.result["written"] is False
+    assert [m[:2] for m in messages(job)] == [(8, "统一社会信用代码")]
+    assert not Enterprise.objects.filter(credit_code=code(100)).exists()
+
+
+def test_keep_valid_across_batches(login: Any, small_batches: None) -> None:
+    rows = [row(0, 入驻日期="去年"), *[row(i) for i in range(1, 7)], row(7, 企业名称="")]
+    job = job_of(upload(login("operator_rc"), xlsx(rows), mode="keep_valid"))
+    assert job.status == Job.Status.SUCCEEDED
+    assert (job.result["created"], job.result["rejected"]) == (6, 2)
+    assert [m[0] for m in messages(job)] == [2, 9]
+    assert Enterprise.objects.filter(credit_code__in=[code(100 + i) for i in range(1, 7)]).count() == 6
+
+
+def test_duplicate_rows_in_different_batches_are_both_rejected(login: Any, small_batches: None) -> None:
+    rows = [row(1), row(2), row(3), row(4), row(5), row(1, 企业名称="重复")]
+    job = job_of(upload(login("operator_rc"), xlsx(rows), mode="keep_valid"))
+    assert [m[0] for m in messages(job) if "重复" in m[2]] == [2, 7]
+    assert job.result["created"] == 4
+    assert not Enterprise.objects.filter(credit_code=code(101)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_while_the_import_transaction_is_open(world: World) -> None:
+    """The rows are checked inside the import's transaction (PostgreSQL): the count goes through a
+    connection of its own, so that the job page, reading outside, sees it."""
+    from django.db import transaction
+
+    from registry.imports.jobs import _Progress
+
+    job = Job.objects.create(kind="import_roster", owner=world.user("operator_rc"), params={}, total=10_000)
+    progress = _Progress(job)
+    try:
+        with transaction.atomic():
+            Enterprise.objects.filter(pk=world.enterprises["rc1"].pk).update(employees=1)  # the transaction writes
+            progress(5000)
+            assert Job.objects.get(pk=job.pk).progress == 5000
+    finally:
+        progress.close()
+    assert Job.objects.get(pk=job.pk).progress == 5000
+
+
+def test_credit_codes_checked_at_once_agree_with_the_standard() -> None:
+    import random
+
+    from core import uscc
+    from registry.imports.validate import credit_codes_at_once
+
+    rnd = random.Random(7)
+    alphabet = uscc.ALPHABET + "IOZSVa"
+    codes = []
+    for _ in range(3000):
+        body = rnd.choice("159ANYX0") + "".join(rnd.choice(alphabet) for _ in range(16))
+        good = uscc.make(body) if all(c in uscc.ALPHABET for c in body) else body + "0"
+        codes.append(good if rnd.random() < 0.5 else good[:17] + rnd.choice(uscc.ALPHABET))
+    ok, org_ok = credit_codes_at_once(codes)
+    for text, passed, org in zip(codes, ok, org_ok, strict=True):
+        result = uscc.check(text)
+        assert passed == (result.ok and result.code == text), text
+        if passed:
+            assert org == result.org_code_ok, text
