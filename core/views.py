@@ -3,6 +3,8 @@ export; detail pages; the history of an object; the audit log."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -16,7 +18,13 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.encoding import force_str
+from django.utils.formats import localize
 from django.utils.functional import Promise
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # used by the template engine, missing from the stubs
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -27,6 +35,7 @@ from core import exports
 from core.audit import history, log_event, unsealed
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.pagination import scoped_rows
 from core.privacy import mask_phone
 
 PAGE_SIZES = (25, 50, 100)
@@ -63,11 +72,30 @@ class Column:
             return self.accessor(obj)
         value: Any = obj
         for part in self.name.split("__"):
-            display = getattr(value, f"get_{part}_display", None)
-            value = display() if callable(display) else getattr(value, part, None)
+            labels = _choice_labels(value.__class__, part)
+            if labels is not None:  # what get_<part>_display() returns, without rebuilding the dict
+                raw = getattr(value, part, None)
+                value = force_str(labels.get(make_hashable(raw), raw), strings_only=True)
+            else:
+                display = getattr(value, f"get_{part}_display", None)
+                value = display() if callable(display) else getattr(value, part, None)
             if value is None:
                 return ""
         return value
+
+
+@functools.cache
+def _choice_labels(cls: Any, part: str) -> dict[Any, Any] | None:
+    """value -> label of a model field with choices whose get_<part>_display is Django's own.
+    That method builds this dict at every call (a list page: 100 times, 20 ms here)."""
+    method = inspect.getattr_static(cls, f"get_{part}_display", None)
+    own = models.Model._get_FIELD_display  # type: ignore[attr-defined]  # Django's private helper behind every get_<field>_display
+    if not (isinstance(method, functools.partialmethod) and method.func is own):
+        return None
+    field = method.keywords["field"]
+    if field.attname != part:
+        return None
+    return dict(make_hashable(field.flatchoices))
 
 
 def may_see_personal(user: Any) -> bool:
@@ -78,7 +106,20 @@ def may_see_personal(user: Any) -> bool:
 @dataclass
 class Row:
     obj: Any
-    cells: list[Any] = field(default_factory=list)
+    cells: list[Any] = field(default_factory=list)  # (value, url or None, classes)
+
+    def html(self) -> SafeString:
+        """The row's <td> cells, written here rather than by a template loop: the same markup as
+        `<td class="…"><a href="…">{{ value }}</a></td>` (values rendered as a template renders
+        them: local time, localized, escaped), 8 ms less for a page of 50 rows of 9 columns."""
+        out = []
+        for value, url, classes in self.cells:
+            text = conditional_escape(str(localize(template_localtime(value))))
+            attrs = f' class="{conditional_escape(classes)}"' if classes else ""
+            out.append(
+                f'<td{attrs}><a href="{conditional_escape(url)}">{text}</a></td>' if url else f"<td{attrs}>{text}</td>"
+            )
+        return mark_safe("".join(out))  # noqa: S308  (every part is escaped above)
 
 
 class ScopedListView(LoginRequiredMixin, View):
@@ -90,6 +131,9 @@ class ScopedListView(LoginRequiredMixin, View):
     select_related: ClassVar[Sequence[str]] = ()
     export_basename: ClassVar[str] = "export"
     link_action: ClassVar[str] = VIEW  # what the linked page needs; no link for those who lack it
+    # Scoped users page through the ordered ids of their whole list (core.pagination): for a
+    # large table of which a scope holds a small part.
+    ids_first: ClassVar[bool] = False
 
     def base_queryset(self) -> models.QuerySet[Any]:
         qs = restrict(self.model._default_manager.all(), self.request.user, VIEW)
@@ -134,7 +178,8 @@ class ScopedListView(LoginRequiredMixin, View):
         except ValueError:
             per_page = 50
         per_page = per_page if per_page in PAGE_SIZES else 50
-        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        rows_of = scoped_rows(qs, request.user) if self.ids_first else qs
+        page = Paginator(rows_of, per_page).get_page(request.GET.get("page"))
         visible = [c for c in self.columns if not c.export_only]
         linkable = can(request.user, self.model, self.link_action)
         rows = [

@@ -87,6 +87,7 @@ class EnterpriseListView(ScopedListView):
     title = _("企业")
     select_related = ("region",)
     export_basename = "enterprises"
+    ids_first = True  # a province's 2,600 enterprises of 60,000 (core.pagination)
     columns = (
         Column("credit_code", _("统一社会信用代码")),
         Column("name", _("企业名称"), link=True),

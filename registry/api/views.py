@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.scoping import VIEW, restrict
 from core.api.views import DestroyLoggedMixin, EditableScopedViewSet
+from core.pagination import scoped_rows
 from regions.models import Region
 from registry.actions.bases import editable_base_fields
 from registry.api.filtersets import ResidencyFilterSet, TitleFilterSet
@@ -67,6 +68,10 @@ class EnterpriseViewSet(EditableScopedViewSet):
 
     def editable_fields(self) -> Sequence[str]:
         return ENTERPRISE_EDITABLE.get(getattr(self.request.user, "role", ""), ())
+
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        # As the page: a scoped user's list is paged through its ordered ids (core.pagination).
+        return super().paginate_queryset(scoped_rows(queryset, self.request.user))
 
 
 class ResidencyViewSet(EditableScopedViewSet):
