@@ -593,8 +593,9 @@ def _write(ctx: _Context, batch: _Batch, outcome: Outcome) -> _Deferred | None:
             object_id="e.id::text", repr="e.name", before="NULL::jsonb", after=_snapshot_sql(Enterprise, "e")
         )
         pending.execute(
-            sql + " FROM unnest(%(ids)b::bigint[]) AS u(id) JOIN registry_enterprise e ON e.id = u.id",
-            {**ctx.log["create"], "ids": enterprise_ids},
+            sql
+            + " FROM registry_enterprise e WHERE e.id = ANY(%(ids)b::bigint[]) AND e.id BETWEEN %(low)s AND %(high)s",
+            {**ctx.log["create"], **_id_range(enterprise_ids)},
         )
     if stay_ids:
         sql = _LOG_INSERT.format(
@@ -604,11 +605,19 @@ def _write(ctx: _Context, batch: _Batch, outcome: Outcome) -> _Deferred | None:
             after=_snapshot_sql(Residency, "r"),
         )
         pending.execute(
-            sql + " FROM unnest(%(ids)b::bigint[]) AS u(id) JOIN registry_residency r ON r.id = u.id"
-            " JOIN registry_enterprise e ON e.id = r.enterprise_id JOIN registry_base b ON b.id = r.base_id",
-            {**ctx.log["stay"], "ids": stay_ids},
+            sql + " FROM registry_residency r JOIN registry_enterprise e ON e.id = r.enterprise_id"
+            " JOIN registry_base b ON b.id = r.base_id"
+            " WHERE r.id = ANY(%(ids)b::bigint[]) AND r.id BETWEEN %(low)s AND %(high)s",
+            {**ctx.log["stay"], **_id_range(stay_ids)},
         )
     return pending
+
+
+def _id_range(ids: list[int]) -> dict[str, Any]:
+    """The ids of a batch and their bounds: `id BETWEEN low AND high` lets the planner read the
+    batch's rows through the primary key, where `id = ANY(ids)` alone (no statistics yet for the
+    rows just written) made it scan and hash the whole table at every batch."""
+    return {"ids": ids, "low": min(ids), "high": max(ids)}
 
 
 def _stay_values(
