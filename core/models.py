@@ -38,6 +38,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class TimelineEvent(models.Model):
+    """A step on a workflow object's timeline, shown on its page (STYLE.md: the second audit trail).
+    Written by the actions through `record`, never edited; concrete timelines add the object they
+    belong to (`application`) and their `kind` choices."""
+
+    time = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.get_kind_display()}"  # type: ignore[attr-defined]  # declared by each timeline
+
+    @classmethod
+    def record(cls, application: Any, actor: Any, kind: str, message: str = "") -> None:
+        cls.objects.create(  # type: ignore[attr-defined]  # the concrete timeline's manager
+            application=application, actor=actor, kind=kind, message=message, time=timezone.now()
+        )
+
+
 class ChangeLoggedModel(TimeStampedModel):
     """Every concrete model inherits this; `snapshot()` is what the change log records."""
 

@@ -24,7 +24,7 @@ from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
 from core.uploads import UploadRefused
 from policies import funds
-from policies.actions.common import event, locked_application, locked_fund, require_bureau, transition
+from policies.actions.common import locked_application, locked_fund, require_bureau, transition
 from policies.computation import NO_FACT, compute
 from policies.evidence import check_evidence
 from policies.models import (
@@ -112,7 +112,7 @@ def _store_evidence(actor: Any, app: AwardApplication, uploaded: Any, label: str
         size=int(uploaded.size or 0),
     )
     save_logged(evidence, actor=actor)
-    event(app, actor, AwardEvent.Kind.EVIDENCE, f"{evidence.label}：{name}")
+    AwardEvent.record(app, actor, AwardEvent.Kind.EVIDENCE, f"{evidence.label}：{name}")
     return evidence
 
 
@@ -154,7 +154,7 @@ def do_file_application(
         except IntegrityError:
             raise ActionError("duplicate", _("该企业本年度已就此事项提出申请，不能重复申请。")) from None
         who = _("企业") if getattr(actor, "role", None) == Role.ENTERPRISE else _("区县商务局代企业")
-        event(app, actor, AwardEvent.Kind.CREATED, _("%(who)s提出申请") % {"who": who})
+        AwardEvent.record(app, actor, AwardEvent.Kind.CREATED, _("%(who)s提出申请") % {"who": who})
         for uploaded in files:
             _store_evidence(actor, app, uploaded, evidence_label)
         recompute(actor, app)
@@ -191,7 +191,7 @@ def recompute(actor: Any, app: AwardApplication) -> AwardApplication:
     message = _("测算金额 %(amount)s 元（%(reason)s）") % {"amount": yuan(result.amount_fen), "reason": result.reason}
     if previous is not None and previous != result.amount_fen:
         message += _("，原为 %(old)s 元") % {"old": yuan(previous)}
-    event(app, actor, AwardEvent.Kind.COMPUTED, message)
+    AwardEvent.record(app, actor, AwardEvent.Kind.COMPUTED, message)
     return app
 
 
@@ -372,7 +372,7 @@ def do_approve_round(
         for app, grant in zip(apps, grants, strict=True):
             short = grant.granted_fen < grant.claimed_fen
             if grant.granted_fen == 0 and grant.carried_fen == 0:
-                event(
+                AwardEvent.record(
                     app,
                     actor,
                     AwardEvent.Kind.HELD,
@@ -452,8 +452,8 @@ def _carry(actor: Any, app: AwardApplication, next_fund: Fund, amount: int, now:
     tranche.decision_note = note
     message = _("结转 %(amount)s 元，列支 %(year)s 年度资金") % {"amount": yuan(amount), "year": next_fund.year}
     save_logged(tranche, actor=actor, message=message, clean=False)
-    event(app, actor, AwardEvent.Kind.CARRIED, message + _("（结转部分编号 %(id)s）") % {"id": tranche.pk})
-    event(tranche, actor, AwardEvent.Kind.CARRIED, message + _("（结转自申请 %(id)s）") % {"id": app.pk})
+    AwardEvent.record(app, actor, AwardEvent.Kind.CARRIED, message + _("（结转部分编号 %(id)s）") % {"id": tranche.pk})
+    AwardEvent.record(tranche, actor, AwardEvent.Kind.CARRIED, message + _("（结转自申请 %(id)s）") % {"id": app.pk})
     return tranche
 
 

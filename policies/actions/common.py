@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -13,10 +12,6 @@ from core.audit import log_change
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
 from policies.models import AWARD_TRANSITIONS, AwardApplication, AwardEvent, AwardStatus, Fund, PolicyPack
-
-
-def event(application: AwardApplication, actor: Any, kind: str, message: str = "") -> None:
-    AwardEvent.objects.create(application=application, actor=actor, kind=kind, message=message, time=timezone.now())
 
 
 def transition(
@@ -35,7 +30,7 @@ def transition(
         setattr(application, name, value)
     application.save(update_fields=["status", *fields, "last_updated"])
     log_change(application, ChangeLog.Action.UPDATE, before, application.snapshot(), actor=actor, message=message)
-    event(application, actor, kind, message)
+    AwardEvent.record(application, actor, kind, message)
 
 
 def require_bureau(actor: Any, what: str) -> None:

@@ -16,7 +16,7 @@ from accounts.scoping import ADD, CHANGE, VIEW, can, restrict
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import to_jsonable
-from policies.actions.common import event, locked_application, require_bureau
+from policies.actions.common import locked_application, require_bureau
 from policies.models import FACT_MODELS, AwardEvent, AwardStatus, EnterpriseFact, FactCorrection
 from registry.models import Enterprise
 
@@ -144,7 +144,7 @@ def do_correct_fact(
             corrected_by=actor,
         )
         save_logged(correction, actor=actor, message=reason)
-        event(
+        AwardEvent.record(
             app,
             actor,
             AwardEvent.Kind.CORRECTED,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scoping import ADD, CHANGE, Scope, ScopedQuerySet
-from core.models import ChangeLoggedModel
+from core.models import ChangeLoggedModel, TimelineEvent
 from policies.scopes import READ, district_q
 
 
@@ -128,7 +128,7 @@ def through_application(scope: Scope, action: str) -> Q | None:
     return None if inner is None else Q(application__in=AwardApplication.objects.filter(inner))
 
 
-class AwardEvent(models.Model):
+class AwardEvent(TimelineEvent):
     """The timeline of an application, shown on its page; written by the actions only, never edited."""
 
     class Kind(models.TextChoices):
@@ -147,20 +147,11 @@ class AwardEvent(models.Model):
         REVOKED = "revoked", _("撤销核准")
 
     application = models.ForeignKey(AwardApplication, on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
     kind = models.CharField(_("事项"), max_length=16, choices=Kind.choices)
-    message = models.TextField(_("说明"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("奖补申请事件")
         verbose_name_plural = _("奖补申请事件")
-        ordering = ["time", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.application} {self.get_kind_display()}"
 
 
 class Evidence(ChangeLoggedModel):

@@ -31,15 +31,10 @@ from selection.models import (
 )
 
 
-def _event(application: Application, actor: Any, kind: str, message: str = "") -> None:
-    ApplicationEvent.objects.create(
-        application=application, actor=actor, kind=kind, message=message, time=timezone.now()
-    )
-
-
-def _transition(
+def transition(
     application: Application, actor: Any, to_status: str, kind: str, message: str = "", **fields: Any
 ) -> None:
+    """Move a locked application along APPLICATION_TRANSITIONS, with its change-log row and timeline event."""
     if to_status not in APPLICATION_TRANSITIONS[application.status]:
         raise ActionError(
             "invalid_transition",
@@ -52,7 +47,7 @@ def _transition(
         setattr(application, name, value)
     application.save(update_fields=["status", *fields, "last_updated"])
     log_change(application, ChangeLog.Action.UPDATE, before, application.snapshot(), actor=actor, message=message)
-    _event(application, actor, kind, message)
+    ApplicationEvent.record(application, actor, kind, message)
 
 
 def do_create_application(
@@ -67,7 +62,7 @@ def do_create_application(
             call=call, quota_unit=base.quota_unit, base=base, area_m2=area_m2, operating_since=operating_since
         )
         save_logged(application, actor=actor)
-        _event(application, actor, ApplicationEvent.Kind.CREATED)
+        ApplicationEvent.record(application, actor, ApplicationEvent.Kind.CREATED)
     return application
 
 
@@ -106,7 +101,7 @@ def do_recommend(actor: Any, application: Application, rank: int) -> Application
         ).exclude(pk=locked.pk)
         if taken.exists():
             raise ActionError("rank_taken", _("推荐顺位 %(rank)s 已被占用。") % {"rank": rank})
-        _transition(
+        transition(
             locked, actor, ApplicationStatus.RECOMMENDED, ApplicationEvent.Kind.RECOMMENDED,
             _("推荐顺位 %(rank)s") % {"rank": rank}, province_rank=rank,
         )  # fmt: skip
@@ -126,13 +121,13 @@ def do_submit(actor: Any, application: Application, now: datetime.datetime | Non
                 "deadline": local,
                 "at": timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S"),
             }
-            _transition(
+            transition(
                 locked, actor, ApplicationStatus.REFUSED, ApplicationEvent.Kind.REFUSED_LATE, message,
                 submitted_at=moment,
             )  # fmt: skip
         else:
             frozen = _freeze_roster(actor, locked, moment)
-            _transition(
+            transition(
                 locked, actor, ApplicationStatus.SUBMITTED, ApplicationEvent.Kind.SUBMITTED, frozen,
                 submitted_at=moment,
             )  # fmt: skip
@@ -192,7 +187,7 @@ def do_check_conditions(actor: Any, application: Application, at: datetime.datet
             if not failed
             else _("不符合：%(items)s") % {"items": "；".join(c["message"] for c in failed)}
         )
-        _event(locked, actor, ApplicationEvent.Kind.CHECKED, summary)
+        ApplicationEvent.record(locked, actor, ApplicationEvent.Kind.CHECKED, summary)
     application.refresh_from_db()
     return found
 
@@ -218,7 +213,9 @@ def do_attach_document(actor: Any, application: Application, kind: str, uploaded
             application=locked, kind=kind, file=uploaded, original_name=str(uploaded.name)[:255]
         )
         save_logged(document, actor=actor)
-        _event(locked, actor, ApplicationEvent.Kind.DOCUMENT, f"{kinds[kind].label}：{document.original_name}")
+        ApplicationEvent.record(
+            locked, actor, ApplicationEvent.Kind.DOCUMENT, f"{kinds[kind].label}：{document.original_name}"
+        )
     return document
 
 

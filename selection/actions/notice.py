@@ -23,8 +23,8 @@ from core.models import ChangeLog
 from core.workdays import Unit, YearNotCovered, end_of_day, local_date
 from registry.actions.bases import do_change_base_status
 from registry.models import BaseStatus, BaseTarget
+from selection.actions.applications import transition
 from selection.models import (
-    APPLICATION_TRANSITIONS,
     Application,
     ApplicationEvent,
     ApplicationStatus,
@@ -44,12 +44,6 @@ from selection.models import (
 def _ministry(actor: Any) -> None:
     if getattr(actor, "role", None) != Role.MINISTRY:
         raise NotAllowedError(_("拟认定名单、公示和认定由商务部办理。"))
-
-
-def _event(application: Application, actor: Any, kind: str, message: str = "") -> None:
-    ApplicationEvent.objects.create(
-        application=application, actor=actor, kind=kind, message=message, time=timezone.now()
-    )
 
 
 def final_entries(call: Call) -> dict[int, StageEntry]:
@@ -162,7 +156,9 @@ def do_publish_notice(
         log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
         period = _("%(a)s 至 %(b)s") % {"a": start.isoformat(), "b": locked.ends_on.isoformat()}
         for entry in locked.entries.select_related("application"):
-            _event(entry.application, actor, ApplicationEvent.Kind.LISTED, _("公示期 %(p)s") % {"p": period})
+            ApplicationEvent.record(
+                entry.application, actor, ApplicationEvent.Kind.LISTED, _("公示期 %(p)s") % {"p": period}
+            )
     return locked
 
 
@@ -230,7 +226,9 @@ def do_lodge_objection(
         )  # fmt: skip
         save_logged(objection, actor=None)
         if entry is not None:
-            _event(entry.application, None, ApplicationEvent.Kind.OBJECTION, _("收到公示异议，待核查。"))
+            ApplicationEvent.record(
+                entry.application, None, ApplicationEvent.Kind.OBJECTION, _("收到公示异议，待核查。")
+            )
     return objection
 
 
@@ -261,7 +259,7 @@ def do_rule_objection(
         log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
         if locked.entry_id is not None:
             entry = NoticeEntry.objects.select_for_update().select_related("application").get(pk=locked.entry_id)
-            _event(
+            ApplicationEvent.record(
                 entry.application, actor, ApplicationEvent.Kind.OBJECTION,
                 _("异议处理：%(o)s。%(r)s") % {"o": ObjectionStatus(outcome).label, "r": locked.ruling},
             )  # fmt: skip
@@ -306,7 +304,7 @@ def do_designate(
         for entry in entries:
             app = entry.application
             if entry.withdrawn:
-                _close(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED,
+                transition(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED,
                        _("因公示异议成立撤出名单：%(r)s") % {"r": entry.withdrawn_reason})  # fmt: skip
                 continue
             base = app.base
@@ -321,28 +319,18 @@ def do_designate(
             base.save(update_fields=["batch", "designated_year", "last_updated"])
             log_change(base, ChangeLog.Action.UPDATE, base_before, base.snapshot(), actor=actor)
             _carry_goals(actor, app)
-            _close(app, actor, ApplicationStatus.DESIGNATED, ApplicationEvent.Kind.DESIGNATED,
+            transition(app, actor, ApplicationStatus.DESIGNATED, ApplicationEvent.Kind.DESIGNATED,
                    _("%(no)s，%(date)s") % {"no": document_no.strip(), "date": date.isoformat()})  # fmt: skip
             designated.append(app)
         listed = {e.application_id for e in entries}
         others = Application.objects.filter(call=locked.call, status=ApplicationStatus.SUBMITTED).exclude(pk__in=listed)
         for app in others:
-            _close(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED)
+            transition(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED)
         before = locked.snapshot()
         locked.status, locked.document_no, locked.designated_on = NoticeStatus.DESIGNATED, document_no.strip(), date
         locked.save(update_fields=["status", "document_no", "designated_on", "last_updated"])
         log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
     return designated
-
-
-def _close(app: Application, actor: Any, to_status: str, kind: str, message: str = "") -> None:
-    if to_status not in APPLICATION_TRANSITIONS[app.status]:
-        raise ActionError("invalid_transition", _("申报“%(a)s”当前状态不能办理认定。") % {"a": app})
-    before = app.snapshot()
-    app.status = to_status
-    app.save(update_fields=["status", "last_updated"])
-    log_change(app, ChangeLog.Action.UPDATE, before, app.snapshot(), actor=actor, message=message)
-    _event(app, actor, kind, message)
 
 
 def batch_of(title: str) -> str:

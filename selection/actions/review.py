@@ -49,12 +49,6 @@ def _ministry(actor: Any, message: str) -> None:
         raise NotAllowedError(message)
 
 
-def _event(application: Application, actor: Any, kind: str, message: str = "") -> None:
-    ApplicationEvent.objects.create(
-        application=application, actor=actor, kind=kind, message=message, time=timezone.now()
-    )
-
-
 def _decimal(raw: Any, field: str) -> Decimal:
     try:
         value = Decimal(str(raw).strip())
@@ -163,7 +157,9 @@ def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignmen
         assignment = Assignment(entry=entry, stage=entry.stage, application=entry.application, expert=expert)
         save_logged(assignment, actor=actor)
         # The timeline says that experts were assigned, never who (reviewers stay anonymous to applicants).
-        _event(entry.application, actor, ApplicationEvent.Kind.ASSIGNED, entry.stage.get_kind_display())
+        ApplicationEvent.record(
+            entry.application, actor, ApplicationEvent.Kind.ASSIGNED, entry.stage.get_kind_display()
+        )
     return assignment
 
 
@@ -194,7 +190,7 @@ def do_auto_assign(actor: Any, entry: StageEntry, reviewers: int | None = None) 
             save_logged(assignment, actor=actor)
             made.append(assignment)
         if made:
-            _event(application, actor, ApplicationEvent.Kind.ASSIGNED, entry.stage.get_kind_display())
+            ApplicationEvent.record(application, actor, ApplicationEvent.Kind.ASSIGNED, entry.stage.get_kind_display())
     return made
 
 
@@ -295,7 +291,7 @@ def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
                                "last_updated"]
             )  # fmt: skip
             log_change(entry, ChangeLog.Action.UPDATE, before, entry.snapshot(), actor=actor)
-            _event(
+            ApplicationEvent.record(
                 entry.application, actor, ApplicationEvent.Kind.STAGE_RESULT,
                 _("%(stage)s结束：得分 %(score)s，排名第 %(rank)s") % {
                     "stage": locked.get_kind_display(), "score": r.score, "rank": r.rank},
@@ -329,7 +325,7 @@ def do_decide_entry(actor: Any, entry: StageEntry, decision: str, note: str = ""
         locked.decision, locked.decision_note = decision, note.strip()
         locked.save(update_fields=["decision", "decision_note", "last_updated"])
         log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
-        _event(
+        ApplicationEvent.record(
             locked.application, actor, ApplicationEvent.Kind.STAGE_RESULT,
             _("%(stage)s结论：%(d)s") % {"stage": locked.stage.get_kind_display(), "d": Decision(decision).label},
         )  # fmt: skip
@@ -358,7 +354,7 @@ def do_schedule_defence(actor: Any, entry: StageEntry, at: datetime.datetime, pl
         entry.defence_at, entry.defence_place = at, place.strip()
         entry.save(update_fields=["defence_at", "defence_place", "last_updated"])
         log_change(entry, ChangeLog.Action.UPDATE, before, entry.snapshot(), actor=actor)
-        _event(
+        ApplicationEvent.record(
             entry.application, actor, ApplicationEvent.Kind.DEFENCE_SCHEDULED,
             _("答辩时间：%(at)s，地点：%(place)s") % {
                 "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"), "place": entry.defence_place},

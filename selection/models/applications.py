@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
-from core.models import ChangeLoggedModel
+from core.models import ChangeLoggedModel, TimelineEvent
 
 
 class CallStatus(models.TextChoices):
@@ -245,7 +244,7 @@ class ApplicationDocument(ChangeLoggedModel):
         return through_application(scope, action)
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(TimelineEvent):
     """The timeline of an application, shown on its page; written by the actions only."""
 
     class Kind(models.TextChoices):
@@ -265,17 +264,8 @@ class ApplicationEvent(models.Model):
         NOT_SELECTED = "not_selected", _("未入选")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    time = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
     kind = models.CharField(_("事项"), max_length=24, choices=Kind.choices)
-    message = models.TextField(_("说明"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("申报事件")
         verbose_name_plural = _("申报事件")
-        ordering = ["time", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.application} {self.get_kind_display()}"
