@@ -178,3 +178,19 @@ def precheck(user: Any, call: Call, path: str | Path, fmt: str) -> list[RowResul
     for r in out:
         r.accepted = not r.reasons
     return out
+
+
+def precheck_upload(user: Any, call: Call, upload: Any) -> list[RowResult]:
+    """The pre-check of an uploaded file (page or API): its format from its name, the hostile-file
+    checks of core.uploads, then `precheck`. Raises core.uploads.UploadRefused."""
+    import tempfile
+
+    from core import uploads
+
+    fmt = uploads.detect_format(upload.name or "")
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        uploads.check_upload(tmp.name, fmt)
+        return precheck(user, call, tmp.name, fmt)

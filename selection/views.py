@@ -423,10 +423,8 @@ class PrecheckView(LoginRequiredMixin, View):
         return render(request, "selection/precheck.html", {"object": call, "title": _("批量预审")})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
-        import tempfile
-
         from core import uploads
-        from selection.precheck import HEADERS, precheck
+        from selection.precheck import HEADERS, precheck_upload
 
         call = access(Call.objects.all(), request.user, pk, VIEW)
         context: dict[str, Any] = {"object": call, "title": _("批量预审"), "headers": HEADERS}
@@ -435,13 +433,7 @@ class PrecheckView(LoginRequiredMixin, View):
             context["error"] = _("请选择 .xlsx 或 .csv 文件。")
             return render(request, "selection/precheck.html", context)
         try:
-            fmt = uploads.detect_format(upload.name or "")
-            with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as tmp:
-                for chunk in upload.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
-                uploads.check_upload(tmp.name, fmt)
-                context["results"] = precheck(request.user, call, tmp.name, fmt)
+            context["results"] = precheck_upload(request.user, call, upload)
         except uploads.UploadRefused as exc:
             context["error"] = exc.message
         if "results" in context and request.POST.get("as") == "xlsx":

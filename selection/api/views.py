@@ -86,10 +86,8 @@ class CallViewSet(ReadOnlyScopedViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )  # fmt: skip
     def precheck(self, request: Request, pk: str | None = None) -> Response:
-        import tempfile
-
         from core import uploads
-        from selection.precheck import precheck
+        from selection.precheck import precheck_upload
 
         if getattr(request.user, "role", None) not in (Role.PROVINCE, Role.MINISTRY):
             raise PermissionDenied
@@ -98,13 +96,7 @@ class CallViewSet(ReadOnlyScopedViewSet):
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         try:
-            fmt = uploads.detect_format(upload.name or "")
-            with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as tmp:
-                for chunk in upload.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
-                uploads.check_upload(tmp.name, fmt)
-                rows = precheck(request.user, call, tmp.name, fmt)
+            rows = precheck_upload(request.user, call, upload)
         except uploads.UploadRefused as exc:
             raise ActionError(exc.code, exc.message, field="file") from None
         return Response(PrecheckRowSerializer(rows, many=True).data)
