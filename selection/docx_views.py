@@ -69,14 +69,19 @@ def work_plan_docx(app: Application) -> tuple[bytes, str]:
     return build_docx(title, sections, goals, labels, documents), f"{base_name}{rest}.docx"
 
 
+def work_plan_docx_response(app: Application) -> HttpResponse:
+    """The work plan as a .docx download (page and API), logged as an export."""
+    data, name = work_plan_docx(app)
+    log_event(ChangeLog.Action.EXPORT, obj=app, message=f"docx {name}")
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
 class WorkPlanDocxView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         app = access(Application.objects.select_related("base", "call"), request.user, pk, VIEW)
-        data, name = work_plan_docx(app)
-        log_event(ChangeLog.Action.EXPORT, obj=app, message=f"docx {name}")
-        response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, name)
-        return response
+        return work_plan_docx_response(app)
 
 
 class WorkPlanUploadView(LoginRequiredMixin, View):

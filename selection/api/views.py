@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -45,8 +44,6 @@ from selection.api.serializers import (
     WorkPlanSerializer,
 )
 from selection.models import Application, Call, WorkPlan
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class CallViewSet(ReadOnlyScopedViewSet):
@@ -230,17 +227,9 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
 
         app = self.get_object()
         if request.method == "GET":
-            from django.http import HttpResponse
+            from selection.docx_views import work_plan_docx_response
 
-            from core.audit import log_event
-            from core.models import ChangeLog
-            from selection.docx_views import work_plan_docx
-
-            data, name = work_plan_docx(app)
-            log_event(ChangeLog.Action.EXPORT, obj=app, message=f"docx {name}")
-            response = HttpResponse(data, content_type=DOCX)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-            return response  # type: ignore[return-value]  # a file, not JSON
+            return work_plan_docx_response(app)  # type: ignore[return-value]  # a file, not JSON
         body = FileUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
