@@ -42,6 +42,15 @@ from selection.roster import summary_of
 from selection.views_review import application_review_context, call_review_context
 
 
+def form_problems(form: Any) -> list[str]:
+    """Each error of a form as one sentence naming its field."""
+    return [
+        _("「%(field)s」：%(error)s") % {"field": form.fields[name].label, "error": error}
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
 class CallListView(ScopedListView):
     model = Call
     title = gettext_lazy("申报批次")
@@ -162,11 +171,7 @@ class ApplicationLiveCheckView(LoginRequiredMixin, View):
         form = ApplicationForm(request.POST)
         form.is_valid()
         values = form.cleaned_data
-        problems = [
-            _("「%(field)s」：%(error)s") % {"field": form.fields[name].label, "error": error}
-            for name, errors in form.errors.items()
-            for error in errors
-        ]
+        problems = form_problems(form)
         found, decision = live_check(
             call,
             base,
@@ -275,11 +280,8 @@ class ApplicationEditView(LoginRequiredMixin, View):
         if form.is_valid():
             run_action(request, do_update_application, app, success=_("申报信息已保存。"), **form.cleaned_data)
         else:
-            for name, errors in form.errors.items():
-                for error in errors:
-                    messages.error(
-                        request, _("「%(field)s」：%(error)s") % {"field": form.fields[name].label, "error": error}
-                    )
+            for problem in form_problems(form):
+                messages.error(request, problem)
         return redirect("selection:application_detail", pk=app.pk)
 
 

@@ -20,7 +20,7 @@ from core.audit import delete_logged, log_change, save_logged
 from core.calendar_data import get_calendar
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
-from core.workdays import Unit, YearNotCovered, end_of_day, local_date
+from core.workdays import SHANGHAI, Unit, YearNotCovered, end_of_day, local_date
 from registry.actions.bases import do_change_base_status
 from registry.models import BaseStatus, BaseTarget
 from selection.actions.applications import transition
@@ -167,7 +167,7 @@ def period_state(notice: Notice, now: datetime.datetime | None = None) -> str:
     if notice.status == NoticeStatus.DRAFT or notice.starts_on is None or notice.ends_on is None:
         return "before"
     moment = now or timezone.now()
-    start = datetime.datetime.combine(notice.starts_on, datetime.time.min, tzinfo=end_of_day(notice.starts_on).tzinfo)
+    start = datetime.datetime.combine(notice.starts_on, datetime.time.min, tzinfo=SHANGHAI)
     if moment < start:
         return "before"
     return "open" if moment <= end_of_day(notice.ends_on) else "over"
