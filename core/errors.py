@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 
 
@@ -18,3 +20,9 @@ class ActionError(Exception):
 class NotAllowedError(ActionError):
     def __init__(self, message: str | Promise) -> None:
         super().__init__("not_allowed", message)
+
+
+def require_role(actor: Any, role: str, message: str | Promise) -> None:
+    """Refuse an action reserved to one role (the scope rules decide the rest)."""
+    if getattr(actor, "role", None) != role:
+        raise NotAllowedError(message)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import CHANGE, restrict
 from core.audit import log_change
-from core.errors import ActionError, NotAllowedError
+from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
 from policies.models import AWARD_TRANSITIONS, AwardApplication, AwardEvent, AwardStatus, Fund, PolicyPack
 
@@ -34,8 +34,7 @@ def transition(
 
 
 def require_bureau(actor: Any, what: str) -> None:
-    if getattr(actor, "role", None) != Role.BUREAU:
-        raise NotAllowedError(_("%(what)s由政策所在区县商务局办理。") % {"what": what})
+    require_role(actor, Role.BUREAU, _("%(what)s由政策所在区县商务局办理。") % {"what": what})
 
 
 def locked_application(actor: Any, application: AwardApplication | int) -> AwardApplication:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.audit import log_change, save_logged
-from core.errors import ActionError, NotAllowedError
+from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
 from registry.models import BASE_TRANSITIONS, Base, BaseStatus, BaseStatusChange
 
@@ -77,8 +77,7 @@ def do_change_base_status(
     note: str = "",
 ) -> BaseStatusChange:
     """Designate, warn, order rectification, clear or remove a base, with its date and document."""
-    if getattr(actor, "role", None) != Role.MINISTRY:
-        raise NotAllowedError(_("只有商务部可以变更基地状态。"))
+    require_role(actor, Role.MINISTRY, _("只有商务部可以变更基地状态。"))
     if to_status not in BaseStatus.values:
         raise ActionError("invalid_status", _("未知的基地状态。"), field="to_status")
     with transaction.atomic():

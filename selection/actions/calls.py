@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.audit import save_logged
-from core.errors import ActionError, NotAllowedError
+from core.errors import ActionError, require_role
 from selection.models import Call, CallStatus
 
 CALL_TRANSITIONS = {
@@ -24,8 +24,7 @@ def do_open_call(
     actor: Any, *, title: str, document_no: str, deadline: datetime.datetime, template: Call | None = None
 ) -> Call:
     """Open a call; a call used as template lends its rule parameters (quotas, thresholds)."""
-    if getattr(actor, "role", None) != Role.MINISTRY:
-        raise NotAllowedError(_("只有商务部可以发布申报批次。"))
+    require_role(actor, Role.MINISTRY, _("只有商务部可以发布申报批次。"))
     call = Call(
         title=title,
         document_no=document_no,
@@ -40,8 +39,7 @@ def do_open_call(
 
 
 def do_close_call(actor: Any, call: Call) -> Call:
-    if getattr(actor, "role", None) != Role.MINISTRY:
-        raise NotAllowedError(_("只有商务部可以截止申报批次。"))
+    require_role(actor, Role.MINISTRY, _("只有商务部可以截止申报批次。"))
     if CallStatus.CLOSED not in CALL_TRANSITIONS[CallStatus(call.status)]:
         raise ActionError("invalid_transition", _("该批次当前不能截止。"))
     call.status = CallStatus.CLOSED
@@ -52,8 +50,7 @@ def do_close_call(actor: Any, call: Call) -> Call:
 def do_set_extra_slot(actor: Any, call: Call, quota_unit_code: str, approved: bool) -> Call:
     """The ministry's consent (酌情增加) to one more applicant of a province with ≥ 3 demonstration
     cities. Whether the province qualifies is the quota rule's business; this records the consent."""
-    if getattr(actor, "role", None) != Role.MINISTRY:
-        raise NotAllowedError(_("只有商务部可以同意酌情增加名额。"))
+    require_role(actor, Role.MINISTRY, _("只有商务部可以同意酌情增加名额。"))
     with transaction.atomic():
         locked = Call.objects.select_for_update().get(pk=call.pk)
         units = set(locked.params.get("extra_slot_units", []))

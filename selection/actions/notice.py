@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from core.audit import delete_logged, log_change, save_logged
 from core.calendar_data import get_calendar
-from core.errors import ActionError, NotAllowedError
+from core.errors import ActionError, require_role
 from core.models import ChangeLog
 from core.workdays import SHANGHAI, Unit, YearNotCovered, end_of_day, local_date
 from registry.actions.bases import do_change_base_status
@@ -42,8 +42,7 @@ from selection.models import (
 
 
 def _ministry(actor: Any) -> None:
-    if getattr(actor, "role", None) != Role.MINISTRY:
-        raise NotAllowedError(_("拟认定名单、公示和认定由商务部办理。"))
+    require_role(actor, Role.MINISTRY, _("拟认定名单、公示和认定由商务部办理。"))
 
 
 def final_entries(call: Call) -> dict[int, StageEntry]:

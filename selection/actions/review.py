@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core.audit import log_change, save_logged
-from core.errors import ActionError, NotAllowedError
+from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
 from selection.checks import params_for
 from selection.models import (
@@ -42,11 +42,6 @@ STAGE_SOURCES: dict[str, tuple[str, ...]] = {
     StageKind.DEFENCE: (StageKind.PRELIMINARY,),
     StageKind.RECHECK: (StageKind.DEFENCE, StageKind.PRELIMINARY),
 }
-
-
-def _ministry(actor: Any, message: str) -> None:
-    if getattr(actor, "role", None) != Role.MINISTRY:
-        raise NotAllowedError(message)
 
 
 def _decimal(raw: Any, field: str) -> Decimal:
@@ -95,7 +90,7 @@ def do_open_stage(
     now: datetime.datetime | None = None,
 ) -> ReviewStage:
     """Open a stage with the applications it takes in (see STAGE_SOURCES)."""
-    _ministry(actor, _("评审由商务部组织。"))
+    require_role(actor, Role.MINISTRY, _("评审由商务部组织。"))
     if kind not in StageKind.values:
         raise ActionError("invalid_stage", _("未知的评审阶段。"), field="kind")
     if reviewers_per_application < 1:
@@ -143,7 +138,7 @@ def _open_entry(entry: StageEntry) -> None:
 
 
 def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignment:
-    _ministry(actor, _("评审专家由商务部分配。"))
+    require_role(actor, Role.MINISTRY, _("评审专家由商务部分配。"))
     _open_entry(entry)
     found = conflicts(expert, entry.application)
     if found:
@@ -165,7 +160,7 @@ def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignmen
 
 def do_auto_assign(actor: Any, entry: StageEntry, reviewers: int | None = None) -> list[Assignment]:
     """Assign the least-loaded experts without a conflict until the entry has enough reviewers."""
-    _ministry(actor, _("评审专家由商务部分配。"))
+    require_role(actor, Role.MINISTRY, _("评审专家由商务部分配。"))
     _open_entry(entry)
     wanted = reviewers or entry.stage.reviewers_per_application
     have = set(entry.assignments.values_list("expert_id", flat=True))
@@ -245,7 +240,7 @@ def do_submit_score(
 
 def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
     """Close a stage once every assigned expert has scored, and aggregate all its entries at once."""
-    _ministry(actor, _("评审由商务部组织。"))
+    require_role(actor, Role.MINISTRY, _("评审由商务部组织。"))
     with transaction.atomic():
         locked = ReviewStage.objects.select_for_update().get(pk=stage.pk)
         if locked.status != StageStatus.OPEN:
@@ -305,7 +300,7 @@ def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
 
 def do_decide_entry(actor: Any, entry: StageEntry, decision: str, note: str = "") -> StageEntry:
     """The ministry's conclusion on an entry of a closed stage: passed, failed, or to re-check."""
-    _ministry(actor, _("评审结论由商务部作出。"))
+    require_role(actor, Role.MINISTRY, _("评审结论由商务部作出。"))
     if decision not in (Decision.PASSED, Decision.FAILED, Decision.RECHECK):
         raise ActionError("invalid_decision", _("未知的评审结论。"), field="decision")
     with transaction.atomic():
@@ -334,7 +329,7 @@ def do_decide_entry(actor: Any, entry: StageEntry, decision: str, note: str = ""
 
 def do_schedule_defence(actor: Any, entry: StageEntry, at: datetime.datetime, place: str) -> StageEntry:
     """Set the time and place of an applicant's on-site defence; the applicant sees it on its page."""
-    _ministry(actor, _("现场答辩由商务部安排。"))
+    require_role(actor, Role.MINISTRY, _("现场答辩由商务部安排。"))
     if entry.stage.kind != StageKind.DEFENCE:
         raise ActionError("not_defence", _("只有现场答辩阶段需要安排答辩时间。"))
     _open_entry(entry)
