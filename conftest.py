@@ -6,4 +6,4 @@ os.environ.setdefault("ECBASE_DEV", "1")
 os.environ.setdefault("ECBASE_TASKS_EAGER", "1")
 os.environ.setdefault("ECBASE_SECURE_COOKIES", "0")
 
-pytest_plugins = ["core.testing.fixtures"]
+pytest_plugins = ["portal.testing.fixtures"]

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import appconfig
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(appconfig.EcbaseAppConfig):
     name = "accounts"
     verbose_name = _("账号与权限")
 

@@ -10,30 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChangeLoggedModel
-
-
-class Role(models.TextChoices):
-    MINISTRY = "ministry", _("商务部电子商务司")
-    PROVINCE = "province", _("省级商务主管部门")
-    BUREAU = "bureau", _("区县商务局")
-    OPERATOR = "operator", _("基地运营主体")
-    ENTERPRISE = "enterprise", _("入驻企业")
-    EXPERT = "expert", _("评审专家")
-    # 三员分立: none of the three can do the others' work or erase their traces.
-    SYSADMIN = "sysadmin", _("系统管理员")
-    SECADMIN = "secadmin", _("安全管理员")
-    AUDITOR = "auditor", _("审计管理员")
-
-
-# Which scope field each role needs; checked in clean().
-SCOPE_FIELD = {
-    Role.PROVINCE: "quota_unit",
-    Role.BUREAU: "region",
-    Role.OPERATOR: "base",
-    Role.ENTERPRISE: "enterprise",
-}
-
-ADMIN_ROLES = frozenset({Role.MINISTRY, Role.PROVINCE, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+from core.roles import ADMIN_ROLES, SCOPE_FIELD, Role
 
 
 class User(AbstractUser, ChangeLoggedModel):

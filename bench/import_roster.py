@@ -56,7 +56,8 @@ def prepare_database(tmp: Path) -> str:
 
 
 def setup_world() -> Any:
-    from accounts.models import Role, User
+    from accounts.models import User
+    from core.roles import Role
     from core.text import normalize_name
     from regions.models import QuotaUnit, Region
     from registry.models import Base

@@ -48,7 +48,8 @@ def prepare(env: dict[str, str], n: int) -> None:
     manage(env, "seed_demo", "--if-empty", "--enterprises", str(n))
     print(f"seed (or reuse) {time.perf_counter() - t:.1f} s")
     script = f"""
-from accounts.models import User, Role
+from accounts.models import User
+from core.roles import Role
 from regions.models import QuotaUnit
 for name, role, unit in (("bench_ministry", Role.MINISTRY, None), ("bench_province", Role.PROVINCE, "32")):
     u, _ = User.objects.get_or_create(username=name, defaults={{"role": role}})

@@ -4,7 +4,7 @@ no interface — admin, API, shell, raw SQL through the app's connection — can
 The change log (`core_changelog`, core migration 0002, whose SQL this module reproduces exactly)
 was the first; the payment ledger of the support policies (`policies_ledgerentry`) is another.
 A migration installs the triggers of its table with `install(table)`; the test fixtures
-(`core.testing.fixtures`) drop and recreate the triggers of every table listed in `TABLES` around
+(`portal.testing.fixtures`) drop and recreate the triggers of every table listed in `TABLES` around
 the flush that ends a transactional test.
 """
 

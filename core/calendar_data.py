@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from accounts.scoping import ADD, CHANGE, can
 from core.audit import delete_logged, save_logged
 from core.models import CalendarDay, CalendarYear
+from core.scoping import ADD, CHANGE, can
 from core.workdays import Calendar, YearNotCovered
 
 _lock = threading.Lock()

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.scoping import ADD, CHANGE, VIEW, can, restrict
 from core.calendar_data import record_year
 from core.models import CalendarDay, CalendarYear
+from core.scoping import ADD, CHANGE, VIEW, can, restrict
 
 
 def parse_days(text: str, year: int, label: str) -> tuple[dict[datetime.date, str], list[str]]:

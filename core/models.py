@@ -207,7 +207,7 @@ def _reference_scope_q(scope: Any, action: str) -> Any:
     """Everyone reads the calendar; the ministry and the system administrator maintain it."""
     from django.db.models import Q
 
-    from accounts.scoping import EXPORT, VIEW
+    from core.scoping import EXPORT, VIEW
 
     if action in (VIEW, EXPORT):
         return Q()
@@ -217,7 +217,7 @@ def _reference_scope_q(scope: Any, action: str) -> Any:
 
 
 def _scoped_manager() -> Any:
-    from accounts.scoping import ScopedQuerySet
+    from core.scoping import ScopedQuerySet
 
     return ScopedQuerySet.as_manager()
 

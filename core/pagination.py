@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import models
 
-from accounts.scoping import VIEW, scope_of
+from core.scoping import VIEW, scope_of
 
 
 class IdsFirst:

@@ -29,14 +29,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import ADD, EXPORT, VIEW, access, can, restrict
 from core import exports
 from core.audit import history, log_event, unsealed
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
 from core.pagination import scoped_rows
 from core.privacy import mask_phone
+from core.roles import Role
+from core.scoping import ADD, EXPORT, VIEW, access, can, restrict
 
 PAGE_SIZES = (25, 50, 100)
 

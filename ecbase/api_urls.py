@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("registry.api.urls")),
     path("", include("selection.api.urls")),
     path("policies/", include("policies.api.urls")),
+    path("", include("portal.api.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from core.home import HomeView
+from portal.home import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="portal-home"),

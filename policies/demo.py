@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.errors import ActionError
+from core.roles import Role
 from policies.actions.awards import do_approve_application, do_file_application, do_submit_application
 from policies.actions.facts import do_record_fact
 from policies.actions.ledger import do_pay

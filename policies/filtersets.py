@@ -8,8 +8,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import VIEW, restrict
 from core.errors import ActionError
+from core.scoping import VIEW, restrict
 from core.text import normalize_name
 from policies.models import AwardApplication, AwardStatus, EntryKind, Fund, LedgerEntry, PolicyPack
 from policies.packinfo import items_of

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
-from accounts.scoping import DELETE, EXPORT, VIEW, Scope
+from core.roles import Role
+from core.scoping import DELETE, EXPORT, VIEW, Scope
 
 READ = (VIEW, EXPORT)
 

@@ -23,10 +23,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import VIEW, restrict
 from core.audit import log_event
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.scoping import VIEW, restrict
 from policies.actions.packs import is_bureau_of
 from policies.adapter import gather
 from policies.explain import ALLOCATION_TEXT, facts_error_text, parameter_error_text, parameter_value

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.errors import ActionError
+from core.roles import Role
+from core.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.views import Column, ScopedListView, run_action
 from policies import funds as fund_figures
 from policies.actions.awards import do_approve_round

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import VIEW, access
+from core.roles import Role
+from core.scoping import VIEW, access
 from core.views import run_action
 from policies.actions.packs import do_change_pack_status, do_create_pack, is_bureau_of
 from policies.models import PACK_TRANSITIONS, PackStatus, PolicyPack

@@ -18,9 +18,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, access, restrict
 from core.errors import ActionError, NotAllowedError
+from core.roles import Role
+from core.scoping import CHANGE, access, restrict
 from policies.models import PolicyPack
 from policies.packinfo import params_for
 from policies.simulation import (

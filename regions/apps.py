@@ -1,7 +1,19 @@
-from django.apps import AppConfig
+from typing import Any
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import appconfig
 
-class RegionsConfig(AppConfig):
+
+class RegionsConfig(appconfig.EcbaseAppConfig):
     name = "regions"
     verbose_name = _("行政区划")
+    api_models = ("Region", "QuotaUnit", "DemoCity")
+
+    def menu(self, user: Any) -> list[appconfig.MenuEntry]:
+        return [
+            appconfig.MenuEntry(110, _("行政区划"), reverse("regions:region_list")),
+            appconfig.MenuEntry(120, _("申报单位"), reverse("regions:quotaunit_list")),
+            appconfig.MenuEntry(130, _("示范城市"), reverse("regions:democity_list")),
+        ]

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import EXPORT, VIEW, Scope, ScopedQuerySet
 from core.models import ChangeLoggedModel
+from core.scoping import EXPORT, VIEW, Scope, ScopedQuerySet
 
 
 class ReferenceData(ChangeLoggedModel):

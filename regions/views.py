@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from accounts.scoping import ADD, CHANGE, access, can
 from core.audit import save_logged
+from core.scoping import ADD, CHANGE, access, can
 from core.views import Column, ScopedListView
 from regions.forms import RegionCodeField
 from regions.models import DemoCity, QuotaUnit, Region, RegionLevel

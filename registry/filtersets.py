@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import VIEW, restrict
+from core.scoping import VIEW, restrict
 from core.text import normalize_name
 from core.widgets import FastSelect
 from regions.models import QuotaUnit, Region, RegionLevel

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from core.roles import Role
 from regions.forms import RegionCodeField, RegionCodesField
 from registry.actions.bases import EDITABLE_FIELDS
 from registry.models import Base, BaseStatus, Enterprise
@@ -107,7 +107,7 @@ class EnterpriseCreateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from accounts.scoping import CHANGE, restrict
+        from core.scoping import CHANGE, restrict
 
         bases = restrict(Base.objects.all(), user, CHANGE).only("id", "name")
         base_field = self.fields["base"]

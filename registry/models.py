@@ -12,10 +12,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope, ScopedQuerySet
 from core import uscc
 from core.models import ChangeLoggedModel
+from core.roles import Role
+from core.scoping import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope, ScopedQuerySet
 from core.text import normalize_name
 from regions.models import regions_within
 

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
+from core.roles import Role
+from core.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.views import Column, ScopedDetailView, ScopedListView, run_action
 from registry.actions.bases import do_change_base_status, do_update_base, editable_base_fields
 from registry.actions.enterprises import do_register_enterprise

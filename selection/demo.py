@@ -14,8 +14,9 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.audit import save_logged
+from core.roles import Role
 from regions.models import Region
 from registry.models import Base, BaseStatus
 from selection.actions.applications import (

@@ -19,12 +19,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import VIEW, access
 from core import uploads
 from core.audit import log_event
 from core.models import ChangeLog
 from core.officedoc import DOCX_CONTENT_TYPE, text_width
+from core.roles import Role
+from core.scoping import VIEW, access
 from core.views import run_action
 from selection.actions.work_plan_docx import do_import_work_plan
 from selection.docx_plan import FIELDS, GoalLabels, GoalRow, build_docx

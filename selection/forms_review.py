@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.models import User
 from core import uscc
 from core.api.serializers import uscc_message
+from core.roles import Role
 from regions.models import Region
 from registry.models import Base
 from selection.checks import params_for

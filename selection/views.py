@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, EXPORT, VIEW, access, can, restrict
+from core.roles import Role
+from core.scoping import ADD, CHANGE, EXPORT, VIEW, access, can, restrict
 from core.views import Column, ScopedListView, run_action
 from selection.actions.applications import (
     do_attach_document,

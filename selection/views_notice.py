@@ -21,8 +21,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, EXPORT, VIEW, access, can, restrict
 from core import exports
 from core.audit import log_event
 from core.errors import ActionError
@@ -30,6 +28,8 @@ from core.middleware import client_ip
 from core.models import ChangeLog
 from core.officedoc import DOCX_CONTENT_TYPE
 from core.privacy import mask_phone
+from core.roles import Role
+from core.scoping import CHANGE, EXPORT, VIEW, access, can, restrict
 from core.views import run_action
 from selection.actions.notice import (
     do_designate,

@@ -26,12 +26,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, EXPORT, VIEW, access, can, restrict
 from core import exports
 from core.audit import log_change, log_event, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.roles import Role
+from core.scoping import CHANGE, EXPORT, VIEW, access, can, restrict
 from core.views import run_action
 from selection.actions.review import (
     do_assign_expert,

@@ -1,4 +1,4 @@
-"""API sign-in by token (for systems) and who-am-I.
+"""API sign-in by token (for systems).
 
 `POST /api/auth/token/` takes a username and password — and, for accounts that need a second
 factor on the web (ministry, provinces), a current TOTP code — and answers a token. It goes
@@ -24,12 +24,9 @@ from rest_framework.views import APIView
 
 from accounts import totp
 from accounts.models import User
-from accounts.scoping import ADD, CHANGE, DELETE, VIEW, can
 from core.api.views import AuditedAPIMixin
 from core.audit import audit_context, log_event
 from core.models import ChangeLog
-from regions.models import DemoCity, QuotaUnit, Region
-from registry.models import Base, Enterprise, Residency, Title
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -117,47 +114,3 @@ class TokenView(AuditedAPIMixin, APIView):
         Token.objects.filter(user=user).delete()
         log_event(ChangeLog.Action.LOGOUT, actor=user, object_repr=user.username, message="api token")
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# What /api/me/ reports the user may do, per model.
-PERMISSION_MODELS = (Region, QuotaUnit, DemoCity, Base, Enterprise, Residency, Title)
-
-
-class MeSerializer(serializers.ModelSerializer[User]):
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
-    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    permissions = serializers.SerializerMethodField(help_text="每类对象可进行的操作：view、add、change、delete")
-
-    class Meta:
-        model = User
-        fields = (
-            "id",
-            "username",
-            "display_name",
-            "role",
-            "role_display",
-            "organisation",
-            "phone",
-            "quota_unit",
-            "region",
-            "base",
-            "enterprise",
-            "permissions",
-        )
-        read_only_fields = fields
-
-    def get_permissions(self, user: User) -> dict[str, list[str]]:
-        return {
-            f"{m._meta.app_label}.{m._meta.model_name}": [a for a in (VIEW, ADD, CHANGE, DELETE) if can(user, m, a)]
-            for m in PERMISSION_MODELS
-        }
-
-
-class MeView(AuditedAPIMixin, APIView):
-    """当前用户及其权限范围。"""
-
-    @extend_schema(summary="当前用户", responses=MeSerializer)
-    def get(self, request: Request) -> Response:
-        me: Any = request.user
-        user = User.objects.select_related("region").get(pk=me.pk)
-        return Response(MeSerializer(user).data)

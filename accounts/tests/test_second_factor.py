@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 
 from accounts import totp
 from accounts.models import User
-from core.testing.world import World
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
-from core.testing.world import World
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,8 @@ def test_operators_may_hold_two_sessions(world: World, password: str) -> None:
 
 
 def test_role_scope_is_required(world: World) -> None:
-    from accounts.models import Role, User
+    from accounts.models import User
+    from core.roles import Role
 
     user = User(username="p2", role=Role.PROVINCE)
     with pytest.raises(ValidationError) as err:

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from accounts.models import Role
 from core.api.serializers import ChangeLogSerializer
 from core.api.views import AuditedAPIMixin
 from core.audit import unsealed
 from core.models import ChangeLog
+from core.roles import Role
 
 SIGN_IN_ACTIONS = (ChangeLog.Action.LOGIN, ChangeLog.Action.LOGIN_FAILED, ChangeLog.Action.LOGOUT)
 

@@ -3,7 +3,7 @@
 - `AuditedAPIMixin`: DRF authenticates token users inside the view, after the audit middleware
   ran, so the view re-enters the audit context with the authenticated user: change-log rows
   written by an API request carry that actor, source "api" and the request id.
-- `ScopedViewSet`: every queryset goes through `accounts.scoping.restrict` with the action the
+- `ScopedViewSet`: every queryset goes through `core.scoping.restrict` with the action the
   HTTP method stands for (VIEW for reads, CHANGE for PATCH, DELETE for delete); an object
   outside the user's scope is a 404, never a 403 that would hint it exists. Each viewset also
   has a `history` action: the change log of one object, for whoever may see the object.
@@ -24,13 +24,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.api.permissions import method_action
-from accounts.scoping import CHANGE, restrict
 from core.api.exceptions import to_api_error
+from core.api.permissions import method_action
 from core.api.serializers import ChangeLogSerializer
 from core.audit import audit_context, delete_logged, history, unsealed
 from core.errors import ActionError
 from core.models import ChangeLog
+from core.scoping import CHANGE, restrict
 from core.views import may_see_personal
 
 
@@ -71,7 +71,7 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
         return declared.all()
 
     # Per-action scope actions, for a step posted to an object that only reads it (see
-    # accounts.api.permissions.ScopedPermission).
+    # core.api.permissions.ScopedPermission).
     scope_action_of: dict[str, str] = {}
 
     def scope_action(self) -> str:

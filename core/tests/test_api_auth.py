@@ -11,7 +11,7 @@ from accounts import totp
 from accounts.models import User
 from core.audit import history
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

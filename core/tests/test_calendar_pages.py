@@ -9,7 +9,7 @@ import pytest
 
 from core.calendar_data import get_calendar
 from core.models import CalendarDay, CalendarYear, ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

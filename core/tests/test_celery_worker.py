@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from core.models import Job
-from core.testing.world import build_world, code
+from portal.testing.world import build_world, code
 from registry.imports.jobs import start_import
 from registry.models import Enterprise
 

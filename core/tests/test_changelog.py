@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from core.audit import log_event
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

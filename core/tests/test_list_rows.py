@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from core.testing.world import World
 from core.views import Column, Row
+from portal.testing.world import World
 from registry.models import Enterprise
 
 LOOP = Template(

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from core.audit import audit_context, save_logged
 from core.calendar_data import get_calendar, record_year
 from core.models import CalendarDay, CalendarYear, ChangeLog
-from core.testing.world import World
 from core.workdays import Calendar, YearNotCovered
+from portal.testing.world import World
 
 D = datetime.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -216,7 +216,7 @@ def test_adjusted_working_day_on_a_weekday_is_refused(world: World) -> None:
 def test_everyone_reads_the_calendar_only_ministry_and_sysadmin_change_it(world: World) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.scoping import CHANGE, DELETE, EXPORT, VIEW, can
+    from core.scoping import CHANGE, DELETE, EXPORT, VIEW, can
 
     call_command("load_calendar", "--first", "2025", "--last", "2025", stdout=open("/dev/null", "w"))  # noqa: SIM115
     total = CalendarDay.objects.count()

@@ -17,11 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import VIEW, restrict
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.roles import Role
+from core.scoping import VIEW, restrict
 from core.uploads import UploadRefused
 from policies import funds
 from policies.actions.common import locked_application, locked_fund, require_bureau, transition

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, restrict
 from core.audit import log_change
 from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
+from core.roles import Role
+from core.scoping import CHANGE, restrict
 from policies.models import AWARD_TRANSITIONS, AwardApplication, AwardEvent, AwardStatus, Fund, PolicyPack
 
 

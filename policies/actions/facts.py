@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, VIEW, can, restrict
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import to_jsonable
+from core.roles import Role
+from core.scoping import ADD, CHANGE, VIEW, can, restrict
 from policies.actions.common import locked_application, require_bureau
 from policies.models import FACT_MODELS, AwardEvent, AwardStatus, EnterpriseFact, FactCorrection
 from registry.models import Enterprise

@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import CHANGE, restrict
 from core.audit import log_change
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog, to_jsonable
+from core.scoping import CHANGE, restrict
 from policies.actions.common import locked_application, require_bureau, transition
 from policies.models import AwardApplication, AwardEvent, AwardStatus, EntryKind, LedgerEntry
 from policies.money import yuan

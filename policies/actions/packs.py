@@ -9,11 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, restrict
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.roles import Role
+from core.scoping import CHANGE, restrict
 from policies import funds as fund_figures
 from policies.actions.common import require_bureau
 from policies.models import PACK_TRANSITIONS, AllocationRule, Fund, PackStatus, PolicyPack

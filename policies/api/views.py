@@ -16,10 +16,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.scoping import VIEW
 from core.api.views import EditableScopedViewSet, ReadOnlyScopedViewSet
 from core.errors import ActionError
+from core.roles import Role
+from core.scoping import VIEW
 from policies import funds as fund_figures
 from policies.actions.awards import (
     do_approve_application,

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scoping import CHANGE, access
 from core.api.views import AuditedAPIMixin
+from core.scoping import CHANGE, access
 from policies.models import PolicyPack
 from policies.simulation import YEARS, as_json, default_year, run_simulation
 

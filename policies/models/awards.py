@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, Scope, ScopedQuerySet
 from core.models import ChangeLoggedModel, TimelineEvent
+from core.roles import Role
+from core.scoping import ADD, CHANGE, Scope, ScopedQuerySet
 from policies.scopes import READ, district_q
 
 

@@ -19,9 +19,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
 from core.models import ChangeLoggedModel
+from core.roles import Role
+from core.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
 
 MONEY = [MinValueValidator(0)]
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]

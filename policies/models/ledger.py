@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, Scope, ScopedQuerySet
 from core.models import ChangeLoggedModel
+from core.roles import Role
+from core.scoping import ADD, Scope, ScopedQuerySet
 from policies.scopes import READ, district_q
 
 

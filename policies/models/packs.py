@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, VIEW, Scope, ScopedQuerySet
 from core.models import ChangeLoggedModel
+from core.roles import Role
+from core.scoping import ADD, CHANGE, VIEW, Scope, ScopedQuerySet
 from policies.scopes import READ, district_q, enterprise_districts
 
 

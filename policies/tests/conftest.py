@@ -11,11 +11,12 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User
-from core.testing.world import World
+from accounts.models import User
+from core.roles import Role
 from policies.actions.awards import do_file_application, do_submit_application
 from policies.actions.packs import do_change_pack_status, do_create_pack, do_set_fund
 from policies.models import AwardApplication, Fund, OrderVolume, PackStatus, PolicyPack
+from portal.testing.world import World
 from registry.models import Enterprise
 
 YEAR = 2025
@@ -72,7 +73,7 @@ def d(text: str) -> datetime.date:
 
 def enterprise(world: World, n: int, name: str) -> Enterprise:
     """Another e-commerce enterprise registered in 荣昌区."""
-    from core.testing.world import code
+    from portal.testing.world import code
 
     ent = Enterprise.objects.create(
         credit_code=code(n, "500153"), name=name, category="enterprise", region=world.regions["500153"]

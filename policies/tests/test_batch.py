@@ -15,9 +15,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import ChangeLog
-from core.testing.world import World
 from policies.batch.columns import COLUMNS, check_contract
 from policies.models import OrderVolume, PlatformProject, PolicyPack
+from portal.testing.world import World
 
 D = datetime.date
 

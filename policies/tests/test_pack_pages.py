@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Role, User
-from core.testing.world import PASSWORD, World
+from accounts.models import User
+from core.roles import Role
 from policies.models import PackStatus, PolicyPack
+from portal.testing.world import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.testing.world import World, code
 from policies.adapter import gather
 from policies.models import Loan, ParkCost, PlatformProject, PolicyPack, TransactionVolume
 from policies.rules.facts import SCHEMAS
+from portal.testing.world import World, code
 from registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db

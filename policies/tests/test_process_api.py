@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from core.models import ChangeLog
-from core.testing.world import World
 from policies.actions.packs import do_set_fund
 from policies.models import (
     AwardApplication,
@@ -21,6 +20,7 @@ from policies.models import (
     PolicyPack,
 )
 from policies.tests.conftest import YEAR, api, enterprise, orders_claim
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,12 @@ import pytest
 from django.db import connection, connections
 
 from core.errors import ActionError
-from core.testing.world import World
 from policies.actions.awards import do_approve_application, do_approve_round
 from policies.actions.ledger import do_pay
 from policies.actions.packs import do_set_fund
 from policies.models import AwardApplication, AwardStatus, LedgerEntry, PolicyPack
 from policies.tests.conftest import YEAR, enterprise, orders_claim
+from portal.testing.world import World
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 pytestmark = [

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from core.testing.world import World
 from policies.demo import seed_policies
 from policies.models import AwardApplication, AwardStatus, Fund, LedgerEntry, PolicyPack
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from core.testing.world import World
 from policies.actions.awards import do_approve_application
 from policies.actions.ledger import do_pay
 from policies.models import AwardApplication, Fund, LedgerEntry, PolicyPack
 from policies.tests.conftest import api, enterprise, orders_claim
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

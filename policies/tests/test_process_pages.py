@@ -9,9 +9,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.testing.world import World
 from policies.models import AwardApplication, AwardStatus, Fund, LedgerEntry, OrderVolume, PolicyPack
 from policies.tests.conftest import YEAR
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

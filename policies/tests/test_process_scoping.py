@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.testing.world import World
 from policies.actions.awards import do_approve_application, do_attach_evidence
 from policies.actions.ledger import do_pay
 from policies.models import AwardApplication, Fund, LedgerEntry, PolicyPack
 from policies.tests.conftest import api, enterprise_user, orders_claim, other_bureau
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,13 @@ import pytest
 from django.test import Client
 
 from core.models import ChangeLog
-from core.testing.world import World
 from policies.models import FACT_MODELS, AwardApplication, Fund, LedgerEntry, OrderVolume, PolicyPack
 from policies.rules.facts import SCHEMAS, Facts
 from policies.rules.params import load_params
 from policies.simulation import default_year
 from policies.tests.conftest import api, enterprise, other_bureau
 from policies.whatif import Bin, histogram, latest_fact_year, shift_facts, simulate
+from portal.testing.world import World
 
 PARAMS = load_params()
 THREE_YUAN: dict[str, Any] = {"orders_per_order_fen": [{"value": 300, "effective": "2027-01-01"}]}

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.audit import history
-from core.testing.world import World
+from portal.testing.world import World
 from regions.models import DemoCity
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 from regions.models import DemoCity
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
+from core.roles import Role
 from registry.models import BASE_TRANSITIONS, Base, BaseStatus, BaseStatusChange
 
 # Fields each role may edit on a base it can change (status is never among them).

@@ -8,11 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, can, restrict
 from core import uscc
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
+from core.roles import Role
+from core.scoping import ADD, CHANGE, can, restrict
 from registry.models import Base, Enterprise, Residency
 
 

@@ -34,12 +34,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, can
 from core import audit, uscc
 from core.audit import BulkChange, bulk_log, log_event
 from core.db import ANALYZE_THRESHOLD, analyze
 from core.models import ChangeLog, ChangeLoggedModel
+from core.roles import Role
+from core.scoping import ADD, CHANGE, can
 from core.text import _converter, normalize_name
 from registry.models import Base, Enterprise, Residency
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import CHANGE, restrict
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
+from core.scoping import CHANGE, restrict
 from registry.models import Residency
 
 

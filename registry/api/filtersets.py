@@ -7,7 +7,7 @@ from typing import Any
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import VIEW, restrict
+from core.scoping import VIEW, restrict
 from registry.models import Base, Enterprise, Residency, Title, TitleLevel
 
 

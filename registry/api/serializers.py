@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, VIEW, restrict
 from core import uscc
 from core.api.serializers import CreditCodeField, LoggedModelSerializer, uscc_message
 from core.privacy import mask_phone
+from core.roles import Role
+from core.scoping import CHANGE, VIEW, restrict
 from regions.models import QuotaUnit, Region
 from registry.actions.bases import do_update_base
 from registry.actions.enterprises import do_register_enterprise

@@ -11,9 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.scoping import VIEW, restrict
 from core.api.views import DestroyLoggedMixin, EditableScopedViewSet
 from core.pagination import scoped_rows
+from core.scoping import VIEW, restrict
 from regions.models import Region
 from registry.actions.bases import editable_base_fields
 from registry.api.filtersets import ResidencyFilterSet, TitleFilterSet

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.audit import save_logged
+from core.roles import Role
 from regions.models import QuotaUnit, Region
 
 # One password for every demo account; it satisfies settings.AUTH_PASSWORD_VALIDATORS

@@ -19,11 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, can
 from core import tasks, uploads
 from core.audit import audit_context
 from core.models import ChangeLog, Job
+from core.roles import Role
+from core.scoping import ADD, CHANGE, can
 from registry.actions.imports import Outcome, import_bases, import_roster_batches
 from registry.imports.columns import ALL_OR_NONE, BASES, KEEP_VALID, KINDS, MODES, ROSTER
 from registry.imports.parse import Table, read_table

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import CHANGE
 from core import uscc
+from core.roles import Role
+from core.scoping import CHANGE
 from core.text import normalize_name
 from registry.actions.imports import BaseRow, RosterRow
 from registry.imports.columns import (

@@ -14,7 +14,7 @@ from typing import Any
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from accounts.scoping import CHANGE
+from core.scoping import CHANGE
 from registry.imports.columns import (
     BASE,
     BOOL,

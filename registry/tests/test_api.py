@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from core.audit import history
 from core.models import ChangeLog
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from registry.models import Base, BaseStatus, Enterprise, Residency, Title
 from registry.tests.test_query_counts import add_enterprises
 from registry.tests.test_scoping import VISIBLE_BASES, VISIBLE_ENTERPRISES

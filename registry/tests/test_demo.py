@@ -14,9 +14,10 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
 from core import uscc
 from core.models import ChangeLog
+from core.roles import Role
 from core.text import normalize_name
 from regions.models import QuotaUnit, QuotaUnitKind
 from registry.demo import catalogue as cat

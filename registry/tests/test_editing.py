@@ -8,7 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 from registry.actions.bases import do_change_base_status
 from registry.models import BaseStatus, BaseStatusChange
 
@@ -152,7 +152,7 @@ def test_operator_cannot_end_a_stay_in_another_base(world: World, login) -> None
 
 
 def test_operator_registers_an_enterprise_into_its_own_base(world: World, login) -> None:
-    from core.testing.world import code
+    from portal.testing.world import code
     from registry.models import Enterprise, Residency
 
     client = login("operator_rc")

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from core.models import ChangeLog, Job
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from regions.models import Region
 from registry.imports.columns import ROSTER_COLUMNS
 from registry.models import Base, BaseStatus, Enterprise, Residency

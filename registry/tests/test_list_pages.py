@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from accounts.scoping import restrict
-from core.testing.world import World, code
+from core.scoping import restrict
+from portal.testing.world import World, code
 from registry.models import Enterprise, Residency
 
 pytestmark = pytest.mark.django_db

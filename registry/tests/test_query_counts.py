@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from registry.models import Enterprise, Residency
 
 pytestmark = pytest.mark.django_db

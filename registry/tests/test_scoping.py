@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from core.testing.world import World
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.testing.world import World
+from portal.testing.world import World
 from registry.models import BaseTarget
 
 pytestmark = pytest.mark.django_db

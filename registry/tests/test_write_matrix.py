@@ -20,7 +20,7 @@ from django.db.models import Max
 from rest_framework.test import APIClient
 
 from core.models import ChangeLog
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from regions.models import DemoCity, QuotaUnit
 from registry.models import Base, Enterprise, Residency, Title, TitleLevel
 

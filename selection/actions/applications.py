@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, restrict
 from core.audit import delete_logged, log_change, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.roles import Role
+from core.scoping import CHANGE, restrict
 from registry.models import Base
 from selection.models import (
     APPLICATION_TRANSITIONS,

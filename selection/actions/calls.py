@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.audit import save_logged
 from core.errors import ActionError, require_role
+from core.roles import Role
 from selection.models import Call, CallStatus
 
 CALL_TRANSITIONS = {

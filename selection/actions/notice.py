@@ -15,11 +15,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.audit import delete_logged, log_change, save_logged
 from core.calendar_data import get_calendar
 from core.errors import ActionError, require_role
 from core.models import ChangeLog
+from core.roles import Role
 from core.workdays import SHANGHAI, Unit, YearNotCovered, end_of_day, local_date
 from registry.actions.bases import do_change_base_status
 from registry.models import BaseStatus, BaseTarget

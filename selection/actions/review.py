@@ -14,10 +14,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
+from core.roles import Role
 from selection.checks import params_for
 from selection.models import (
     Aggregation,

@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, restrict
 from core import uploads
 from core.audit import log_event
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.roles import Role
+from core.scoping import CHANGE, restrict
 from selection.actions.applications import do_save_goals, do_save_work_plan
 from selection.docx_plan import OUTLINE, Issue, NotADocx, ParsedPlan, parse_docx
 from selection.models import Application, ApplicationStatus, GoalIndicator, WorkPlan, count_chars

@@ -16,12 +16,12 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.permissions import ScopedPermission
-from accounts.models import Role
-from accounts.scoping import VIEW, restrict
+from core.api.permissions import ScopedPermission
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError
 from core.middleware import client_ip
+from core.roles import Role
+from core.scoping import VIEW, restrict
 from selection.actions.notice import (
     do_designate,
     do_draft_notice,

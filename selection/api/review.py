@@ -22,9 +22,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.scoping import VIEW, can, restrict
 from core.api.views import ReadOnlyScopedViewSet
+from core.roles import Role
+from core.scoping import VIEW, can, restrict
 from selection.actions.review import (
     do_assign_expert,
     do_auto_assign,

@@ -13,10 +13,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.scoping import CHANGE, VIEW, restrict
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError
+from core.roles import Role
+from core.scoping import CHANGE, VIEW, restrict
 from selection.actions.applications import (
     do_attach_document,
     do_check_conditions,

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
 from core.models import ChangeLoggedModel, TimelineEvent
+from core.roles import Role
+from core.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
 
 
 class CallStatus(models.TextChoices):

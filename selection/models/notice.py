@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import EXPORT, VIEW, Scope, ScopedQuerySet
 from core.models import ChangeLoggedModel
+from core.roles import Role
+from core.scoping import EXPORT, VIEW, Scope, ScopedQuerySet
 
 
 class NoticeStatus(models.TextChoices):

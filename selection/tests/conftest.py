@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from core.testing.world import World
+from portal.testing.world import World
 from registry.models import Base
 from selection.actions.applications import do_create_application
 from selection.models import Application, Call, CallStatus
@@ -38,7 +38,8 @@ def call(world: World) -> Call:
 
 
 def draft(world: World, call: Call, base: str = "shapingba", operator: str = "operator_sp") -> Application:
-    from accounts.models import Role, User
+    from accounts.models import User
+    from core.roles import Role
 
     user, _ = User.objects.get_or_create(username=operator, defaults={"role": Role.OPERATOR})
     user.base = world.bases[base]
@@ -56,7 +57,7 @@ REVIEW_RUBRIC = [{"key": "overall", "label": "综合评分", "max": "100"}]
 
 def park(world: World, key: str, name: str, unit: str, region: str) -> Base:
     """A candidate park (后备园区) of the world's region `region`, to apply for the call."""
-    from core.testing.world import code
+    from portal.testing.world import code
     from registry.models import BaseStatus
 
     n = 700 + len(world.bases)
@@ -88,7 +89,8 @@ def reviewed(
     89, … in order); the bases in `failed` are submitted too but fail the preliminary review, those
     in `failed_defence` pass it and fail the defence. Returns the applications that passed both,
     in the order of `bases`."""
-    from accounts.models import Role, User
+    from accounts.models import User
+    from core.roles import Role
     from regions.models import Region
     from selection.actions.applications import do_recommend, do_save_goals, do_submit
     from selection.actions.review import (

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from core.testing.world import World
+from portal.testing.world import World
 from selection.models import Application, ApplicationStatus, Call
 
 pytestmark = pytest.mark.django_db

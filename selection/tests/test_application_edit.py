@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 from selection.actions.applications import do_recommend
 from selection.models import Call
 from selection.tests.conftest import draft

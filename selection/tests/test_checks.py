@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from core.testing.world import World
+from portal.testing.world import World
 from selection.actions.applications import do_attach_document, do_check_conditions
 from selection.checks import params_for
 from selection.models import ApplicationEvent, Call

@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from docx import Document
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.models import ChangeLog
 from core.officedoc import DOCX_CONTENT_TYPE
-from core.testing.world import World
+from core.roles import Role
+from portal.testing.world import World
 from selection.actions.applications import do_recommend, do_save_goals, do_save_work_plan, do_submit
 from selection.actions.review import do_assign_expert, do_open_stage
 from selection.docx_plan import FIELDS, OUTLINE, classify, parse_docx

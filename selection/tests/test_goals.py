@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 from selection.models import Call, WorkPlanGoal
 from selection.tests.conftest import draft
 

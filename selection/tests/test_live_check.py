@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import ChangeLog
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from registry.models import Base, BaseStatus
 from selection.actions.applications import do_attach_document, do_recommend
 from selection.models import Application, ApplicationDocument, ApplicationEvent, Call, CallStatus

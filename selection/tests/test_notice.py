@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from core.calendar_data import clear_calendar_cache
 from core.errors import ActionError, NotAllowedError
-from core.testing.world import World
+from portal.testing.world import World
 from registry.models import BaseStatus, BaseStatusChange, BaseTarget
 from selection.actions.notice import (
     do_designate,

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.testing.world import World
+from portal.testing.world import World
 from selection.models import Application, Call, Notice, NoticeStatus, Objection
 from selection.tests.conftest import park, reviewed
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from core.models import ChangeLog
 from core.officedoc import format_date
-from core.testing.world import World
+from portal.testing.world import World
 from registry.models import BaseStatus
 from selection.actions.notice import do_draft_notice, do_lodge_objection, do_publish_notice
 from selection.models import Application, Call, Notice, NoticeStatus, Objection, ObjectionStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.testing.world import World
+from portal.testing.world import World
 from selection.models import Application, ApplicationStatus, Call
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import uscc
-from core.testing.world import World
+from portal.testing.world import World
 from regions.models import Region
 from selection.checks import params_for
 from selection.models import Call

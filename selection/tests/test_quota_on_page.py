@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from regions.models import DemoCity, Region
 from registry.models import Base
 from selection.checks import quota_decisions

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.errors import ActionError
-from core.testing.world import World
+from core.roles import Role
+from portal.testing.world import World
 from selection.actions.applications import do_recommend, do_submit
 from selection.actions.review import do_assign_expert, do_auto_assign, do_open_stage
 from selection.models import Application, Call, Expert, StageEntry

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from core.testing.world import World
+from portal.testing.world import World
 from selection.models import Application, Assignment, Call, Expert, ReviewStage, StageEntry
 from selection.tests.test_review import expert
 from selection.tests.test_stages import submit

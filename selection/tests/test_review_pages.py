@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 from regions.models import Region
 from selection.actions.review import do_assign_expert, do_close_stage, do_open_stage
 from selection.models import (
@@ -313,7 +313,8 @@ def test_the_menu_leads_each_role_to_its_review_pages(world: World, login: Login
 
 
 def test_the_expert_pool_is_kept_by_the_ministry_with_the_change_log(world: World, login: Login) -> None:
-    from accounts.models import Role, User
+    from accounts.models import User
+    from core.roles import Role
 
     user = User.objects.create(username="zhang", display_name="张教授", role=Role.EXPERT)
     ministry = login("ministry")

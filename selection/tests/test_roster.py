@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import ChangeLog
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from registry.actions.residencies import do_end_residency
 from registry.models import Enterprise, Residency, Title, TitleLevel
 from selection.actions.applications import do_attach_document, do_check_conditions, do_recommend, do_submit

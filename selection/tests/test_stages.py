@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 from selection.actions.applications import do_recommend, do_submit
 from selection.actions.review import (
     do_assign_expert,

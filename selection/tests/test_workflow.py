@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
-from core.testing.world import World
+from portal.testing.world import World
 from selection.actions.applications import do_create_application, do_recommend, do_submit
 from selection.models import Application, ApplicationStatus, Call, CallStatus
 from selection.tests.conftest import draft

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from core.testing.world import PASSWORD, World, build_world
+from portal.testing.world import PASSWORD, World, build_world
 
 CHROMIUM = Path(os.environ.get("ECBASE_CHROMIUM", "/usr/bin/chromium"))
 AXE_JS = Path(settings.BASE_DIR) / "static" / "vendor" / "axe.min.js"

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from core.audit import save_logged
 from core.models import ChangeLog
-from core.testing.world import PASSWORD, World
+from portal.testing.world import PASSWORD, World
 from registry.models import Base, Enterprise
 from tests.browser.conftest import axe_violations, describe, sign_in
 

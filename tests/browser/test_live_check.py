@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.testing.world import World
+from portal.testing.world import World
 from selection.models import Application, Call, CallStatus
 from tests.browser.conftest import axe_violations, describe, sign_in
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from core.testing.world import World
 from policies.actions.packs import do_change_pack_status, do_create_pack, do_set_fund
 from policies.models import AwardApplication, AwardStatus, LedgerEntry, PackStatus
+from portal.testing.world import World
 from tests.browser.conftest import axe_violations, describe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from accounts.models import Role, User
-from core.testing.world import PASSWORD, World
+from accounts.models import User
+from core.roles import Role
+from portal.testing.world import PASSWORD, World
 from registry.models import BaseStatus, BaseStatusChange, BaseTarget
 from selection.models import Application, ApplicationStatus, Call, Expert, Notice
 from tests.browser.conftest import axe_violations, describe, sign_in

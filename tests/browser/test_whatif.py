@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from core.testing.world import World
 from policies.actions.packs import do_change_pack_status, do_create_pack
 from policies.models import OrderVolume, PackStatus
+from portal.testing.world import World
 from tests.browser.conftest import axe_violations, describe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts.navigation import menu_for
+from portal.navigation import menu_for
 
 
 def role(request: HttpRequest) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from accounts.scoping import VIEW, can, restrict
+from core.scoping import VIEW, can, restrict
 from registry.models import Base, BaseStatus, Enterprise
 
 
@@ -27,4 +27,4 @@ class HomeView(LoginRequiredMixin, View):
             )
         if can(user, Enterprise, VIEW):
             context["enterprise_count"] = restrict(Enterprise.objects.all(), user, VIEW).count()
-        return render(request, "core/home.html", context)
+        return render(request, "portal/home.html", context)

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-from accounts.scoping import ADD, CHANGE, DELETE, VIEW, can
+from core.scoping import ADD, CHANGE, DELETE, VIEW, can
 
 METHOD_ACTION = {
     "GET": VIEW,

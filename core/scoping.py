@@ -9,20 +9,40 @@ applies it, and every page, API endpoint, export and search goes through `restri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 VIEW = "view"
 ADD = "add"
 CHANGE = "change"
 DELETE = "delete"
 EXPORT = "export"
+
+
+class _Region(Protocol):
+    prefix: str
+
+
+class Actor(Protocol):
+    """What scoping needs of a signed-in user. The user model (accounts) satisfies it; core, below
+    accounts, never imports that model. Anonymous visitors are told apart by `is_authenticated`."""
+
+    pk: Any
+    role: str
+    is_active: bool
+    quota_unit_id: int | None
+    region_id: int | None
+    base_id: int | None
+    enterprise_id: int | None
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def region(self) -> _Region | None: ...
 
 
 @dataclass(frozen=True)
@@ -39,10 +59,12 @@ class Scope:
         return self.role == "public"
 
 
-def scope_of(user: Any) -> Scope:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def scope_of(user: object | None) -> Scope:
+    """The slice of the hierarchy a user stands for; anonymous or inactive users are the public."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Scope(role="public")
-    prefix = user.region.prefix if getattr(user, "region_id", None) else None
+    user = cast(Actor, user)
+    prefix = user.region.prefix if user.region_id is not None and user.region is not None else None
     return Scope(
         role=user.role,
         user_id=user.pk,
@@ -74,7 +96,7 @@ def restrict(queryset: models.QuerySet[Any], user: Any, action: str = VIEW) -> m
     return queryset.none() if q is None else queryset.filter(q)
 
 
-def access(queryset: models.QuerySet[M], user: User | Any, pk: Any, action: str = VIEW) -> M:
+def access(queryset: models.QuerySet[M], user: object, pk: Any, action: str = VIEW) -> M:
     """The object if the user may act on it, else 404 (no hint that it exists)."""
     try:
         return restrict(queryset, user, action).get(pk=pk)

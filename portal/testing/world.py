@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from accounts.models import Role, User
+from accounts.models import User
 from core import uscc
+from core.roles import Role
 from regions.models import QuotaUnit, QuotaUnitKind, Region
 from registry.models import Base, BaseStatus, Enterprise, Residency, Title, TitleLevel
 

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
 from core import append_only
-from core.testing.world import PASSWORD, World, build_world
+from portal.testing.world import PASSWORD, World, build_world
 
 
 @pytest.fixture(scope="session", autouse=True)
