@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.workflow import Transitions
 
 
 def to_jsonable(value: Any) -> Any:
@@ -39,9 +41,17 @@ class TimeStampedModel(models.Model):
 
 
 class TimelineEvent(models.Model):
-    """A step on a workflow object's timeline, shown on its page (STYLE.md: the second audit trail).
-    Written by the actions through `record`, never edited; concrete timelines add the object they
-    belong to (`application`) and their `kind` choices."""
+    """A step on an object's timeline, shown on its page (STYLE.md: the second audit trail).
+
+    Written through `core.workflow.record` / `transition` (or `build` for bulk paths), never
+    edited. A concrete timeline declares the foreign key to its object and names it in
+    `subject_field`, and a `kind` field with its choices (or names another in `kind_field`: a
+    base's status history says which status it moved to). `templates/core/timeline.html` shows
+    any of them."""
+
+    subject_field: ClassVar[str]
+    kind_field: ClassVar[str] = "kind"
+    date_only: ClassVar[bool] = False  # the timeline shows `when` as a date (a decision's date)
 
     time = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
@@ -54,13 +64,43 @@ class TimelineEvent(models.Model):
         ordering = ["time", "id"]
 
     def __str__(self) -> str:
-        return f"{self.application} {self.get_kind_display()}"  # type: ignore[attr-defined]  # declared by each timeline
+        return f"{self.subject} {self.kind_display}"
+
+    @property
+    def subject(self) -> models.Model:
+        subject: models.Model = getattr(self, self.subject_field)
+        return subject
+
+    @property
+    def kind_display(self) -> str:
+        return str(getattr(self, f"get_{self.kind_field}_display")())
+
+    @property
+    def when(self) -> datetime.datetime | datetime.date:
+        return self.time
+
+    def details(self) -> list[tuple[str, str]]:
+        """Further (label, value) pairs the timeline shows with the message."""
+        return []
 
     @classmethod
-    def record(cls, application: Any, actor: Any, kind: str, message: str = "") -> None:
-        cls.objects.create(  # type: ignore[attr-defined]  # the concrete timeline's manager
-            application=application, actor=actor, kind=kind, message=message, time=timezone.now()
-        )
+    def build(
+        cls, subject: models.Model, actor: Any, kind: str, message: str = "", *, time: Any = None, **extra: Any
+    ) -> Self:
+        """The event, unsaved: `record` saves one, bulk paths insert many (with their change log)."""
+        values = {cls.subject_field: subject, cls.kind_field: kind, **extra}
+        return cls(actor=actor, message=message, time=time or timezone.now(), **values)
+
+    @classmethod
+    def record(cls, subject: models.Model, actor: Any, kind: str, message: str = "", **extra: Any) -> Self:
+        event = cls.build(subject, actor, kind, message, **extra)
+        if isinstance(event, ChangeLoggedModel):
+            from core.audit import save_logged  # core.audit builds on this module
+
+            save_logged(event, actor=actor)
+        else:
+            event.save(force_insert=True)
+        return event
 
 
 class ChangeLoggedModel(TimeStampedModel):
@@ -175,6 +215,21 @@ class Job(TimeStampedModel):
         SUCCEEDED = "succeeded", _("已完成")
         FAILED = "failed", _("未通过")
         ERROR = "error", _("出错")
+
+    # The job function may record its own outcome (an import that failed validation); an exception
+    # after that still ends the job in error (core.tasks.run).
+    transitions: ClassVar[Transitions] = Transitions(
+        Status,
+        {
+            Status.PENDING: {Status.RUNNING, Status.ERROR},
+            Status.RUNNING: {Status.SUCCEEDED, Status.FAILED, Status.ERROR},
+            Status.SUCCEEDED: {Status.ERROR},
+            Status.FAILED: {Status.ERROR},
+            Status.ERROR: set(),
+        },
+        initial={Status.PENDING},
+        noun=_("后台任务"),
+    )
 
     kind = models.CharField(_("类型"), max_length=32)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Job
+from core.workflow import transition
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,7 @@ def resolve(fn_path: str) -> Callable[[Job], Any]:
 def run(job_id: int, fn_path: str) -> None:
     """Run one job to its end; every outcome leaves the job in a final status."""
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started=timezone.now())
-    job.status = Job.Status.RUNNING
+    transition(job, Job.Status.RUNNING, None, started=timezone.now())
     try:
         resolve(fn_path)(job)
     except Exception as exc:
@@ -52,12 +52,15 @@ def run(job_id: int, fn_path: str) -> None:
         result = dict(job.result or {})
         result["exception"] = f"{type(exc).__name__}: {exc}"[:500]
         result["message"] = _("处理过程中出现系统错误，请联系管理员。")
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.ERROR, result=result, finished=timezone.now())
+        transition(job, Job.Status.ERROR, None, result=result, finished=timezone.now())
         if settings.ECBASE_TASKS_EAGER and getattr(settings, "ECBASE_TASKS_RAISE", False):
             raise
         return
-    status = job.status if job.status in (Job.Status.FAILED, Job.Status.ERROR) else Job.Status.SUCCEEDED
-    Job.objects.filter(pk=job.pk).update(status=status, finished=timezone.now())
+    # The function may have recorded its own outcome (failed, error); otherwise it succeeded.
+    if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).exists():
+        transition(job, Job.Status.SUCCEEDED, None, finished=timezone.now())
+    else:
+        Job.objects.filter(pk=job.pk, finished__isnull=True).update(finished=timezone.now())
 
 
 def _thread_main(job_id: int, fn_path: str) -> None:

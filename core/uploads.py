@@ -10,7 +10,8 @@
 - .csv: no NUL bytes, and the encoding must be one of UTF-8 (with or without BOM) or GB18030
   (which includes GBK and GB2312), the encodings Excel and WPS write on Chinese systems.
 
-Messages are in Chinese; the machine-readable `code` lets callers and tests tell reasons apart.
+Messages are in Chinese; the machine-readable `code` (a `core.errors.CoreErrorCode`) lets callers
+and tests tell reasons apart.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.errors import CoreErrorCode
+
 XLSX = "xlsx"
 CSV = "csv"
 FORMATS = (XLSX, CSV)
@@ -36,10 +39,13 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 class UploadRefused(Exception):  # noqa: N818  (a refusal, not a programming error)
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    """A refused upload: a `CoreErrorCode` and its message (or the caller's), like `ActionError`."""
+
+    def __init__(self, code: CoreErrorCode, message: str | None = None, **params: Any) -> None:
+        text = code.render(**params) if message is None else message
+        super().__init__(text)
         self.code = code
-        self.message = message
+        self.message = text
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ class Limits:
 
 
 def _too_large(limit: int) -> UploadRefused:
-    return UploadRefused("too_large", _("文件超过大小上限 %(limit)s，已拒绝。") % {"limit": filesizeformat(limit)})
+    return UploadRefused(CoreErrorCode.TOO_LARGE, limit=filesizeformat(limit))
 
 
 def check_declared_length(content_length: Any, limits: Limits | None = None) -> None:
@@ -78,7 +84,7 @@ def check_declared_length(content_length: Any, limits: Limits | None = None) -> 
 def detect_format(filename: str) -> str:
     suffix = Path(filename or "").suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise UploadRefused("format", _("只接受 .xlsx 或 .csv 文件。"))
+        raise UploadRefused(CoreErrorCode.FORMAT, _("只接受 .xlsx 或 .csv 文件。"))
     return suffix
 
 
@@ -87,7 +93,7 @@ def check_size(size: int, limits: Limits | None = None) -> None:
     if size > limits.max_bytes:
         raise _too_large(limits.max_bytes)
     if size == 0:
-        raise UploadRefused("empty", _("文件为空。"))
+        raise UploadRefused(CoreErrorCode.EMPTY)
 
 
 def _inspect_zip(
@@ -101,19 +107,15 @@ def _inspect_zip(
     except (zipfile.BadZipFile, OSError, ValueError):
         raise not_valid from None
     if len(members) > limits.max_members:
-        raise UploadRefused("zip_members", _("%(what)s包含的部件过多，疑似恶意文件，已拒绝。") % {"what": what})
+        raise UploadRefused(CoreErrorCode.ZIP_MEMBERS, what=what)
     total = 0
     for member in members:
         total += member.file_size
         if total > limits.max_unzipped_bytes:
-            raise UploadRefused(
-                "zip_total",
-                _("%(what)s解压后超过 %(limit)s，疑似压缩炸弹，已拒绝。")
-                % {"what": what, "limit": filesizeformat(limits.max_unzipped_bytes)},
-            )
+            raise UploadRefused(CoreErrorCode.ZIP_TOTAL, what=what, limit=filesizeformat(limits.max_unzipped_bytes))
         # Tiny members (a few KB) may legitimately compress very well; judge the big ones.
         if member.file_size > 1024 * 1024 and member.file_size > limits.max_ratio * max(member.compress_size, 1):
-            raise UploadRefused("zip_ratio", _("%(what)s中的部件压缩比异常，疑似压缩炸弹，已拒绝。") % {"what": what})
+            raise UploadRefused(CoreErrorCode.ZIP_RATIO, what=what)
     if not required({m.filename for m in members}):
         raise not_valid
 
@@ -124,7 +126,7 @@ def inspect_xlsx(source: str | Path | IO[bytes], limits: Limits | None = None) -
         source,
         limits or Limits.from_settings(),
         what=_("工作簿"),
-        not_valid=UploadRefused("not_xlsx", _("文件不是有效的 .xlsx 工作簿（请在 Excel 中另存为 .xlsx）。")),
+        not_valid=UploadRefused(CoreErrorCode.NOT_XLSX),
         required=lambda names: "[Content_Types].xml" in names and any(n.startswith("xl/worksheets/") for n in names),
     )
 
@@ -133,9 +135,9 @@ def check_docx_name(filename: str) -> None:
     """Only .docx (Word 2007 and later, WPS) is read; the old binary .doc is named as such."""
     suffix = Path(filename or "").suffix.lower()
     if suffix == ".doc":
-        raise UploadRefused("format", _("不支持 .doc 格式，请在 Word 或 WPS 中另存为 .docx 后上传。"))
+        raise UploadRefused(CoreErrorCode.FORMAT, _("不支持 .doc 格式，请在 Word 或 WPS 中另存为 .docx 后上传。"))
     if suffix != ".docx":
-        raise UploadRefused("format", _("只接受 .docx 文件（Word 或 WPS 文档）。"))
+        raise UploadRefused(CoreErrorCode.FORMAT, _("只接受 .docx 文件（Word 或 WPS 文档）。"))
 
 
 def inspect_docx(source: str | Path | IO[bytes], limits: Limits | None = None) -> None:
@@ -144,7 +146,7 @@ def inspect_docx(source: str | Path | IO[bytes], limits: Limits | None = None) -
         source,
         limits or Limits.from_settings(),
         what=_("文档"),
-        not_valid=UploadRefused("not_docx", _("文件不是有效的 .docx 文档（请在 Word 或 WPS 中另存为 .docx）。")),
+        not_valid=UploadRefused(CoreErrorCode.NOT_DOCX),
         required=lambda names: "[Content_Types].xml" in names and "word/document.xml" in names,
     )
 
@@ -152,13 +154,13 @@ def inspect_docx(source: str | Path | IO[bytes], limits: Limits | None = None) -
 def decode_csv(data: bytes) -> str:
     """The text of a CSV upload: UTF-8 (BOM or not) first, then GB18030."""
     if b"\x00" in data:
-        raise UploadRefused("csv_binary", _("CSV 文件含有二进制内容，请确认文件格式。"))
+        raise UploadRefused(CoreErrorCode.CSV_BINARY)
     for encoding in CSV_ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UploadRefused("csv_encoding", _("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030（GBK）编码。"))
+    raise UploadRefused(CoreErrorCode.CSV_ENCODING)
 
 
 def check_upload(path: str | Path, fmt: str, limits: Limits | None = None) -> None:

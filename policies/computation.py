@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext as _
 
 from core.errors import ActionError
 from policies.adapter import facts_of, gather
+from policies.errors import PolicyErrorCode
 from policies.models import AwardApplication
 from policies.packinfo import params_for
 from policies.rules import params as rules_params
@@ -44,7 +44,7 @@ def _engine() -> Any:
     try:
         from policies.rules import engine
     except ImportError:
-        raise ActionError("engine_unavailable", _("规则引擎尚未就绪，暂不能测算。")) from None
+        raise ActionError(PolicyErrorCode.ENGINE_UNAVAILABLE) from None
     return engine
 
 
@@ -65,12 +65,10 @@ def compute(applications: Sequence[AwardApplication]) -> dict[int, Result]:
         except engine.FactsError as exc:
             from policies.explain import facts_error_text
 
-            raise ActionError("invalid_facts", facts_error_text(exc)) from None
+            raise ActionError(PolicyErrorCode.INVALID_FACTS, facts_error_text(exc)) from None
         except rules_params.ParameterNotInForceError:
             raise ActionError(
-                "no_params_for_year",
-                _("%(year)s 年度没有施行中的政策参数（本政策自 %(date)s 起施行）。")
-                % {"year": year, "date": params.effective.isoformat()},
+                PolicyErrorCode.NO_PARAMS_FOR_YEAR, year=year, date=params.effective.isoformat()
             ) from None
         version = params.version()
         for app in apps:

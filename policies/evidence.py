@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core import uploads
+from core.errors import CoreErrorCode
 
 SIGNATURES = {
     ".pdf": (b"%PDF-",),
@@ -28,7 +29,7 @@ def check_evidence(uploaded: Any) -> None:
     suffix = Path(str(uploaded.name or "")).suffix.lower()
     if suffix not in ACCEPTED:
         raise uploads.UploadRefused(
-            "format",
+            CoreErrorCode.FORMAT,
             _("证明材料只接受 PDF、JPG、PNG、.xlsx、.docx 文件，“%(name)s”不在其列。") % {"name": uploaded.name},
         )
     uploaded.seek(0)
@@ -37,7 +38,5 @@ def check_evidence(uploaded: Any) -> None:
     else:
         head = uploaded.read(16)
         if not any(head.startswith(sig) for sig in SIGNATURES[suffix]):
-            raise uploads.UploadRefused(
-                "content", _("文件“%(name)s”的内容与扩展名 %(ext)s 不符。") % {"name": uploaded.name, "ext": suffix}
-            )
+            raise uploads.UploadRefused(CoreErrorCode.CONTENT, name=uploaded.name, ext=suffix)
     uploaded.seek(0)

@@ -9,9 +9,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from core.errors import ActionError
+from policies.errors import PolicyErrorCode
 from policies.rules import params as rules_params
 
 # Items paid per thing: the application names the thing (`ref` = the id of that fact row); the
@@ -40,13 +39,11 @@ def params_for(code: str) -> rules_params.Params:
     try:
         mtime = path.stat().st_mtime
     except OSError:
-        raise ActionError("pack_missing", _("未找到政策包“%(code)s”的规则参数文件。") % {"code": code}) from None
+        raise ActionError(PolicyErrorCode.PACK_MISSING, pack=code) from None
     try:
         return _load(code, mtime)
     except rules_params.ParameterError as exc:
-        raise ActionError(
-            "pack_invalid", _("政策包“%(code)s”的规则参数有误：%(detail)s") % {"code": code, "detail": str(exc)}
-        ) from None
+        raise ActionError(PolicyErrorCode.PACK_INVALID, pack=code, detail=str(exc)) from None
 
 
 @dataclass(frozen=True)

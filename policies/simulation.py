@@ -29,6 +29,7 @@ from core.models import ChangeLog
 from core.scoping import VIEW, restrict
 from policies.actions.packs import is_bureau_of
 from policies.adapter import gather
+from policies.errors import PolicyErrorCode
 from policies.explain import ALLOCATION_TEXT, facts_error_text, parameter_error_text, parameter_value
 from policies.models import FACT_MODELS, Fund, PolicyPack
 from policies.money import to_fen, yuan
@@ -258,11 +259,13 @@ class Simulation:
 def _normalise(changes: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     if not isinstance(changes, Mapping):
-        raise ActionError("bad_overlay", _("参数调整应为 {参数代码: [{value, effective}]} 的形式。"), field="changes")
+        raise ActionError(PolicyErrorCode.BAD_OVERLAY, field="changes")
     for key, entries in changes.items():
         listed = [entries] if isinstance(entries, Mapping) else entries
         if not isinstance(listed, list):
-            raise ActionError("bad_overlay", _("参数“%(key)s”的调整应为取值列表。") % {"key": key}, field="changes")
+            raise ActionError(
+                PolicyErrorCode.BAD_OVERLAY, _("参数“%(key)s”的调整应为取值列表。") % {"key": key}, field="changes"
+            )
         out[str(key)] = [dict(e) if isinstance(e, Mapping) else e for e in listed]
     return out
 
@@ -312,29 +315,30 @@ def run_simulation(
         raise NotAllowedError(_("政策模拟由政策所在区县商务局办理。"))
     basis = default_basis(year, pack) if basis_year is None else basis_year
     if not (YEARS[0] <= year <= YEARS[1]):
-        raise ActionError("bad_year", _("测算年度应在 %(a)s 至 %(b)s 之间。") % {"a": YEARS[0], "b": YEARS[1]}, "year")
+        raise ActionError(
+            PolicyErrorCode.BAD_YEAR,
+            _("测算年度应在 %(a)s 至 %(b)s 之间。") % {"a": YEARS[0], "b": YEARS[1]},
+            field="year",
+        )
     if not (YEARS[0] <= basis <= year):
-        raise ActionError("bad_basis_year", _("事实年度不能晚于测算年度。"), "basis_year")
+        raise ActionError(PolicyErrorCode.BAD_BASIS_YEAR, field="basis_year")
     normalised = _normalise(changes)
     if not normalised:
-        raise ActionError("empty_overlay", _("请至少调整一个参数。"), "changes")
+        raise ActionError(PolicyErrorCode.EMPTY_OVERLAY, field="changes")
     params = params_for(pack.code)
     try:
         overlaid = params.overlay(normalised)
     except ParameterError as exc:
-        raise ActionError("bad_overlay", parameter_error_text(exc, params), "changes") from None
+        raise ActionError(PolicyErrorCode.BAD_OVERLAY, parameter_error_text(exc, params), field="changes") from None
     facts = gather(pack)
     try:
         comparison = simulate(facts, params, normalised, year, basis_year=basis)
     except ParameterNotInForceError:
         raise ActionError(
-            "no_params_for_year",
-            _("%(year)s 年度没有施行中的政策参数（本政策自 %(date)s 起施行）。")
-            % {"year": year, "date": params.effective.isoformat()},
-            "year",
+            PolicyErrorCode.NO_PARAMS_FOR_YEAR, year=year, date=params.effective.isoformat(), field="year"
         ) from None
     except engine.FactsError as exc:
-        raise ActionError("invalid_facts", facts_error_text(exc)) from None
+        raise ActionError(PolicyErrorCode.INVALID_FACTS, facts_error_text(exc)) from None
     lines = _overlay_lines(params, overlaid, normalised, year)
     fund = _fund(actor, pack, params, overlaid, comparison)
     stored = {k: [{"value": e["value"], "effective": str(e["effective"])} for e in v] for k, v in normalised.items()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
-from core.models import ChangeLoggedModel
+from core.models import ChangeLoggedModel, TimelineEvent
 from core.roles import Role
 from core.scoping import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope, ScopedQuerySet
 from core.text import normalize_name
+from core.workflow import Transitions
 from regions.models import regions_within
 
 
@@ -28,14 +29,21 @@ class BaseStatus(models.TextChoices):
     REMOVED = "removed", _("撤销")
 
 
-# Allowed status transitions; the only table that decides them (no code sets .status directly).
-BASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    BaseStatus.CANDIDATE: frozenset({BaseStatus.DESIGNATED, BaseStatus.REMOVED}),
-    BaseStatus.DESIGNATED: frozenset({BaseStatus.WARNED, BaseStatus.RECTIFYING, BaseStatus.REMOVED}),
-    BaseStatus.WARNED: frozenset({BaseStatus.DESIGNATED, BaseStatus.RECTIFYING, BaseStatus.REMOVED}),
-    BaseStatus.RECTIFYING: frozenset({BaseStatus.DESIGNATED, BaseStatus.REMOVED}),
-    BaseStatus.REMOVED: frozenset(),
-}
+# The base's status changes through core.workflow by this table only (registry.actions.bases).
+BASE_TRANSITIONS = Transitions(
+    BaseStatus,
+    {
+        BaseStatus.CANDIDATE: {BaseStatus.DESIGNATED, BaseStatus.REMOVED},
+        BaseStatus.DESIGNATED: {BaseStatus.WARNED, BaseStatus.RECTIFYING, BaseStatus.REMOVED},
+        BaseStatus.WARNED: {BaseStatus.DESIGNATED, BaseStatus.RECTIFYING, BaseStatus.REMOVED},
+        BaseStatus.RECTIFYING: {BaseStatus.DESIGNATED, BaseStatus.REMOVED},
+        BaseStatus.REMOVED: set(),
+    },
+    # Bases enter the registry as candidates; only the demo data (registry.demo) writes bases in
+    # later statuses, with the history of changes that led there, replayed against this table.
+    initial={BaseStatus.CANDIDATE},
+    noun=_("基地"),
+)
 PUBLIC_STATUSES = frozenset({BaseStatus.DESIGNATED, BaseStatus.WARNED, BaseStatus.RECTIFYING})
 
 
@@ -67,6 +75,7 @@ class Base(ChangeLoggedModel):
     description = models.TextField(_("简介"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = BASE_TRANSITIONS
 
     class Meta:
         verbose_name = _("示范基地")
@@ -123,15 +132,20 @@ class Base(ChangeLoggedModel):
         return None  # ADD, DELETE and status changes: the ministry only
 
 
-class BaseStatusChange(ChangeLoggedModel):
-    """The status timeline of a base, each change with its date and document."""
+class BaseStatusChange(TimelineEvent, ChangeLoggedModel):
+    """The status timeline of a base: each change with the date and document of the decision. The
+    same kernel as the other timelines writes it (`core.workflow.transition`), and, being registry
+    data, it is change-logged too."""
+
+    subject_field = "base"
+    kind_field = "to_status"
+    date_only = True
 
     base = models.ForeignKey(Base, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("原状态"), max_length=16, choices=BaseStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=BaseStatus.choices)
     date = models.DateField(_("日期"))
     document_no = models.CharField(_("文号"), max_length=64, blank=True)
-    note = models.TextField(_("说明"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -142,6 +156,19 @@ class BaseStatusChange(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.base} {self.get_to_status_display()} {self.date}"
+
+    @property
+    def kind_display(self) -> str:
+        if not self.from_status:
+            return str(self.get_to_status_display())
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def when(self) -> datetime.date:
+        return self.date
+
+    def details(self) -> list[tuple[str, str]]:
+        return [(str(_("文号")), self.document_no)] if self.document_no else []
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:

@@ -58,7 +58,7 @@ class BaseDetailView(ScopedDetailView):
         residents = restrict(Residency.objects.filter(base=obj), user, VIEW)
         counts = residents.aggregate(current=Count("id", filter=Q(left_on__isnull=True)), total=Count("id"))
         return {
-            "status_changes": obj.status_changes.all(),
+            "status_changes": obj.status_changes.select_related("actor"),
             "covered_regions": obj.covered_regions.all(),
             "resident_counts": counts,
             "can_change": restrict(Base.objects.filter(pk=obj.pk), user, CHANGE).exists(),

@@ -21,6 +21,7 @@ from django.views import View
 
 from core import uploads
 from core.audit import log_event
+from core.errors import CoreErrorCode
 from core.models import ChangeLog
 from core.officedoc import DOCX_CONTENT_TYPE, text_width
 from core.roles import Role
@@ -100,7 +101,7 @@ class WorkPlanUploadView(LoginRequiredMixin, View):
             uploads.check_declared_length(request.META.get("CONTENT_LENGTH"))
             upload = request.FILES.get("file")
             if upload is None:
-                raise uploads.UploadRefused("missing", _("请选择要上传的 .docx 文件。"))
+                raise uploads.UploadRefused(CoreErrorCode.MISSING, _("请选择要上传的 .docx 文件。"))
             uploads.check_size(upload.size or 0)  # before the body is read into memory
         except uploads.UploadRefused as refused:
             messages.error(request, refused.message)

@@ -12,10 +12,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core import throttle
-from core.errors import ActionError
+from core.errors import ActionError, CoreErrorCode
 from core.officedoc import format_date
 from regions.models import Region
 from selection.actions.notice import do_lodge_objection, period_state
+from selection.errors import SelectionErrorCode
 from selection.models import Call, Notice, NoticeEntry, NoticeStatus, Objection, PeriodUnit
 
 # At most this many objections from one address per window (seconds): the public form needs no
@@ -143,11 +144,11 @@ def lodge(notice: Notice, ip: str | None, /, *, now: datetime.datetime | None = 
     """Lodge an objection for an anonymous visitor from the network address `ip`, within the
     per-address limit; `fields` are the action's (name, phone, email, address, entry, content)."""
     if notice.status == NoticeStatus.DRAFT:
-        raise ActionError("not_open", _("公示尚未开始，暂不受理异议。"))
+        raise ActionError(SelectionErrorCode.NOT_OPEN)
     # Outside the period the action refuses with its own message; the limit counts within it.
     open_now = period_state(notice, now) == "open"
     if open_now and not throttle.allowed(THROTTLE_SCOPE, ip, limit=OBJECTION_LIMIT, window=OBJECTION_WINDOW):
-        raise ActionError("throttled", throttle_message())
+        raise ActionError(CoreErrorCode.THROTTLED, throttle_message())
     objection = do_lodge_objection(notice, now=now, **fields)
     throttle.record(THROTTLE_SCOPE, ip, window=OBJECTION_WINDOW)
     return objection

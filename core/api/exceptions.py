@@ -3,7 +3,8 @@
 Domain errors raised below the API (model validation, action refusals) are translated here so
 every endpoint answers them the same way: a Django `ValidationError` or an `ActionError` is a
 400 naming the field, a `NotAllowedError` is a 403. Messages stay the Chinese ones the domain
-wrote; `ActionError.code` travels as the error code DRF exposes through `get_codes()`.
+wrote; `ActionError.code` travels as the error code DRF exposes through `get_codes()` and, for
+clients, in the `X-Error-Code` response header (the codes per domain are listed in docs/api.md).
 """
 
 from __future__ import annotations
@@ -19,14 +20,20 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ActionError, NotAllowedError
 
+ERROR_CODE_HEADER = "X-Error-Code"
+
 
 def to_api_error(exc: Exception) -> Exception:
     """The DRF exception that stands for a domain error; other exceptions are returned as they are."""
-    if isinstance(exc, NotAllowedError):
-        return exceptions.PermissionDenied(exc.message, code=exc.code)
     if isinstance(exc, ActionError):
-        field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
-        return exceptions.ValidationError({field: [exceptions.ErrorDetail(exc.message, code=exc.code)]})
+        api_error: exceptions.APIException
+        if isinstance(exc, NotAllowedError):
+            api_error = exceptions.PermissionDenied(exc.message, code=exc.code)
+        else:
+            field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
+            api_error = exceptions.ValidationError({field: [exceptions.ErrorDetail(exc.message, code=exc.code)]})
+        api_error.ecbase_code = str(exc.code)  # type: ignore[attr-defined]  # read by exception_handler
+        return api_error
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail: dict[str, list[exceptions.ErrorDetail]] = {}
@@ -39,4 +46,9 @@ def to_api_error(exc: Exception) -> Exception:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    return drf_exception_handler(to_api_error(exc), context)
+    api_error = to_api_error(exc)
+    response = drf_exception_handler(api_error, context)
+    code = getattr(api_error, "ecbase_code", None)
+    if response is not None and code:
+        response[ERROR_CODE_HEADER] = code
+    return response

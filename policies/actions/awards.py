@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
@@ -24,8 +25,9 @@ from core.roles import Role
 from core.scoping import VIEW, restrict
 from core.uploads import UploadRefused
 from policies import funds
-from policies.actions.common import locked_application, locked_fund, require_bureau, transition
+from policies.actions.common import locked_application, locked_fund, require_bureau
 from policies.computation import NO_FACT, compute
+from policies.errors import PolicyErrorCode
 from policies.evidence import check_evidence
 from policies.models import (
     FACT_MODELS,
@@ -62,32 +64,22 @@ def _check_claim(actor: Any, pack: PolicyPack, enterprise: Enterprise, item: str
     if not restrict(PolicyPack.objects.filter(pk=pack.pk), actor, VIEW).exists():
         raise NotAllowedError(_("您无权办理该政策。"))
     if pack.status != PackStatus.ACTIVE:
-        raise ActionError("pack_not_active", _("该政策不在施行中，不受理申请。"))
+        raise ActionError(PolicyErrorCode.PACK_NOT_ACTIVE)
     items = {i.key: i for i in applicable_items(pack.code)}
     if item not in items:
-        raise ActionError("unknown_item", _("该政策没有可申请的条目“%(item)s”。") % {"item": item}, field="item")
+        raise ActionError(PolicyErrorCode.UNKNOWN_ITEM, item=item, field="item")
     this_year = timezone.localdate().year
     if year < pack.effective_on.year or year > this_year:
-        raise ActionError(
-            "bad_year",
-            _("申请年度须在 %(first)s 年（政策施行）至 %(last)s 年之间。")
-            % {"first": pack.effective_on.year, "last": this_year},
-            field="year",
-        )
+        raise ActionError(PolicyErrorCode.BAD_YEAR, first=pack.effective_on.year, last=this_year, field="year")
     ref_kind = REF_KINDS.get(item)
     if ref_kind is None:
         if ref:
-            raise ActionError(
-                "ref_not_needed", _("“%(item)s”按企业申请，无需选择项目。") % {"item": items[item].label}, field="ref"
-            )
+            raise ActionError(PolicyErrorCode.REF_NOT_NEEDED, item=items[item].label, field="ref")
         return
     model = FACT_MODELS[ref_kind]
     if not ref or not model.objects.filter(pk=ref, enterprise=enterprise).exists():
         raise ActionError(
-            "ref_required",
-            _("“%(item)s”须选择本企业的一条%(what)s记录。")
-            % {"item": items[item].label, "what": model._meta.verbose_name},
-            field="ref",
+            PolicyErrorCode.REF_REQUIRED, item=items[item].label, what=model._meta.verbose_name, field="ref"
         )
 
 
@@ -141,18 +133,14 @@ def do_file_application(
             .first()
         )
         if duplicate is not None:
-            raise ActionError(
-                "duplicate",
-                _("该企业 %(year)s 年度已就此事项提出申请（编号 %(id)s），不能重复申请。")
-                % {"year": year, "id": duplicate.pk},
-            )
+            raise ActionError(PolicyErrorCode.DUPLICATE, year=year, id=duplicate.pk)
         app = AwardApplication(pack=pack, enterprise=enterprise, item=item, ref=ref, year=year, note=note)
         app.filed_by = actor
         try:
             with transaction.atomic():
-                save_logged(app, actor=actor)
+                workflow.create(app, actor)
         except IntegrityError:
-            raise ActionError("duplicate", _("该企业本年度已就此事项提出申请，不能重复申请。")) from None
+            raise ActionError(PolicyErrorCode.DUPLICATE, _("该企业本年度已就此事项提出申请，不能重复申请。")) from None
         who = _("企业") if getattr(actor, "role", None) == Role.ENTERPRISE else _("区县商务局代企业")
         AwardEvent.record(app, actor, AwardEvent.Kind.CREATED, _("%(who)s提出申请") % {"who": who})
         for uploaded in files:
@@ -166,7 +154,7 @@ def do_attach_evidence(actor: Any, application: AwardApplication, uploaded: Any,
     with transaction.atomic():
         app = locked_application(actor, application)
         if app.status not in (AwardStatus.DRAFT, AwardStatus.SUBMITTED):
-            raise ActionError("decided", _("申请已审核完毕，不能再补充材料。"))
+            raise ActionError(PolicyErrorCode.DECIDED, _("申请已审核完毕，不能再补充材料。"))
         return _store_evidence(actor, app, checked, label)
 
 
@@ -201,7 +189,7 @@ def do_recompute_application(actor: Any, application: AwardApplication) -> Award
     with transaction.atomic():
         app = locked_application(actor, application)
         if app.status not in (AwardStatus.DRAFT, AwardStatus.SUBMITTED):
-            raise ActionError("decided", _("申请已审核完毕，测算结果保持审核时的数据。"))
+            raise ActionError(PolicyErrorCode.DECIDED, _("申请已审核完毕，测算结果保持审核时的数据。"))
         if app.status == AwardStatus.SUBMITTED and getattr(actor, "role", None) != Role.BUREAU:
             raise NotAllowedError(_("申请已提交，由区县商务局审核时重新测算。"))
         return recompute(actor, app)
@@ -213,9 +201,11 @@ def do_submit_application(actor: Any, application: AwardApplication) -> AwardApp
     with transaction.atomic():
         app = locked_application(actor, application)
         if app.status != AwardStatus.DRAFT:
-            raise ActionError("not_draft", _("申请已提交，不能重复提交。"))
+            raise ActionError(PolicyErrorCode.NOT_DRAFT)
         recompute(actor, app)
-        transition(app, actor, AwardStatus.SUBMITTED, AwardEvent.Kind.SUBMITTED, submitted_at=timezone.now())
+        workflow.transition(
+            app, AwardStatus.SUBMITTED, actor, event=AwardEvent.Kind.SUBMITTED, submitted_at=timezone.now()
+        )
     return app
 
 
@@ -227,10 +217,12 @@ def do_return_application(actor: Any, application: AwardApplication, message: st
     require_bureau(actor, _("退回补正"))
     message = (message or "").strip()
     if not message:
-        raise ActionError("message_required", _("请写明需要补正的内容。"), field="message")
+        raise ActionError(PolicyErrorCode.MESSAGE_REQUIRED, field="message")
     with transaction.atomic():
         app = locked_application(actor, application)
-        transition(app, actor, AwardStatus.DRAFT, AwardEvent.Kind.RETURNED, message, decision_note=message)
+        workflow.transition(
+            app, AwardStatus.DRAFT, actor, event=AwardEvent.Kind.RETURNED, message=message, decision_note=message
+        )
     return app
 
 
@@ -238,15 +230,15 @@ def do_reject_application(actor: Any, application: AwardApplication, reason: str
     require_bureau(actor, _("审核"))
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError("reason_required", _("请填写不予核准的理由。"), field="reason")
+        raise ActionError(PolicyErrorCode.REASON_REQUIRED, _("请填写不予核准的理由。"), field="reason")
     with transaction.atomic():
         app = locked_application(actor, application)
-        transition(
+        workflow.transition(
             app,
-            actor,
             AwardStatus.REJECTED,
-            AwardEvent.Kind.REJECTED,
-            reason,
+            actor,
+            event=AwardEvent.Kind.REJECTED,
+            message=reason,
             decision_note=reason,
             decided_at=timezone.now(),
         )
@@ -255,12 +247,10 @@ def do_reject_application(actor: Any, application: AwardApplication, reason: str
 
 def _fund_short(fund: Fund, remaining: int, wanted: int) -> ActionError:
     return ActionError(
-        "fund_exceeded",
-        _(
-            "%(year)s 年度扶持资金余额为 %(remaining)s 元，不足以核准 %(amount)s 元；"
-            "可核准不超过余额的金额，或将本轮申请按分配规则统一核准。"
-        )
-        % {"year": fund.year, "remaining": yuan(remaining), "amount": yuan(wanted)},
+        PolicyErrorCode.FUND_EXCEEDED,
+        year=fund.year,
+        remaining=yuan(remaining),
+        amount=yuan(wanted),
         field="amount_fen",
     )
 
@@ -276,23 +266,13 @@ def do_approve_application(
         assert fund is not None
         app = locked_application(actor, application)
         if app.status != AwardStatus.SUBMITTED:
-            raise ActionError(
-                "not_submitted", _("只有已提交待审核的申请可以核准（当前：%(s)s）。") % {"s": app.get_status_display()}
-            )
+            raise ActionError(PolicyErrorCode.NOT_SUBMITTED, status=app.get_status_display())
         computed = int(app.computed_amount_fen or 0)
         amount = computed if amount_fen is None else int(amount_fen)
         if computed <= 0:
-            raise ActionError(
-                "nothing_to_approve",
-                _("测算金额为零（%(reason)s），不能核准，请作不予核准处理。") % {"reason": app.reason or NO_FACT},
-                field="amount_fen",
-            )
+            raise ActionError(PolicyErrorCode.NOTHING_TO_APPROVE, reason=app.reason or NO_FACT, field="amount_fen")
         if amount <= 0 or amount > computed:
-            raise ActionError(
-                "bad_amount",
-                _("核准金额须大于零且不超过测算金额 %(computed)s 元。") % {"computed": yuan(computed)},
-                field="amount_fen",
-            )
+            raise ActionError(PolicyErrorCode.BAD_AMOUNT, computed=yuan(computed), field="amount_fen")
         remaining = funds.remaining_fen(fund)
         if amount > remaining:
             raise _fund_short(fund, remaining, amount)
@@ -301,12 +281,12 @@ def do_approve_application(
             message += _("（测算 %(computed)s 元）") % {"computed": yuan(computed)}
         if note:
             message += f"；{note}"
-        transition(
+        workflow.transition(
             app,
-            actor,
             AwardStatus.APPROVED,
-            AwardEvent.Kind.APPROVED,
-            message,
+            actor,
+            event=AwardEvent.Kind.APPROVED,
+            message=message,
             fund=fund,
             approved_amount_fen=amount,
             decided_at=timezone.now(),
@@ -326,7 +306,7 @@ def do_approve_round(
     require_bureau(actor, _("核准"))
     ids = sorted({a.pk for a in applications})
     if not ids:
-        raise ActionError("empty_round", _("请选择要核准的申请。"))
+        raise ActionError(PolicyErrorCode.EMPTY_ROUND)
     with transaction.atomic():
         locked = locked_fund(actor, fund.pack_id, fund.year)
         assert locked is not None
@@ -336,14 +316,11 @@ def do_approve_round(
         apps = [locked_application(actor, pk) for pk in ids]
         for app in apps:
             if app.status != AwardStatus.SUBMITTED or app.pack_id != fund.pack_id or app.year != fund.year:
-                raise ActionError(
-                    "not_in_round",
-                    _("申请 %(id)s 不是 %(year)s 年度已提交待审核的申请，不能列入本轮。")
-                    % {"id": app.pk, "year": fund.year},
-                )
+                raise ActionError(PolicyErrorCode.NOT_IN_ROUND, id=app.pk, year=fund.year)
             if not app.computed_amount_fen:
                 raise ActionError(
-                    "nothing_to_approve", _("申请 %(id)s 测算金额为零，不能列入本轮核准。") % {"id": app.pk}
+                    PolicyErrorCode.NOTHING_TO_APPROVE,
+                    _("申请 %(id)s 测算金额为零，不能列入本轮核准。") % {"id": app.pk},
                 )
         apps.sort(key=lambda a: (a.submitted_at or timezone.now(), a.pk))
         remaining = funds.remaining_fen(fund)
@@ -355,17 +332,11 @@ def do_approve_round(
         carried_total = sum(g.carried_fen for g in grants)
         if carried_total:
             if next_fund is None:
-                raise ActionError(
-                    "no_next_fund",
-                    _("本轮有 %(amount)s 元须结转 %(year)s 年度，请先设置该年度资金。")
-                    % {"amount": yuan(carried_total), "year": fund.year + 1},
-                )
+                raise ActionError(PolicyErrorCode.NO_NEXT_FUND, amount=yuan(carried_total), year=fund.year + 1)
             room = funds.remaining_fen(next_fund)
             if carried_total > room:
                 raise ActionError(
-                    "next_fund_short",
-                    _("本轮须结转 %(amount)s 元，%(year)s 年度资金余额仅 %(room)s 元。")
-                    % {"amount": yuan(carried_total), "year": next_fund.year, "room": yuan(room)},
+                    PolicyErrorCode.NEXT_FUND_SHORT, amount=yuan(carried_total), year=next_fund.year, room=yuan(room)
                 )
         rule = fund.get_allocation_rule_display()
         now = timezone.now()
@@ -386,12 +357,12 @@ def do_approve_round(
                     "amount": yuan(grant.carried_fen),
                     "year": next_fund.year,
                 }
-                transition(
+                workflow.transition(
                     app,
-                    actor,
                     AwardStatus.APPROVED,
-                    AwardEvent.Kind.APPROVED,
-                    message,
+                    actor,
+                    event=AwardEvent.Kind.APPROVED,
+                    message=message,
                     fund=next_fund,
                     approved_amount_fen=grant.carried_fen,
                     decided_at=now,
@@ -407,12 +378,12 @@ def do_approve_round(
                     "claimed": yuan(grant.claimed_fen),
                     "rule": rule,
                 }
-            transition(
+            workflow.transition(
                 app,
-                actor,
                 AwardStatus.APPROVED,
-                AwardEvent.Kind.APPROVED,
-                message,
+                actor,
+                event=AwardEvent.Kind.APPROVED,
+                message=message,
                 fund=fund,
                 approved_amount_fen=grant.granted_fen,
                 decided_at=now,
@@ -445,13 +416,13 @@ def _carry(actor: Any, app: AwardApplication, next_fund: Fund, amount: int, now:
     )
     tranche.filed_by = app.filed_by
     tranche.carried_from = app
-    tranche.status = AwardStatus.APPROVED
     tranche.fund = next_fund
     tranche.approved_amount_fen = amount
     tranche.decided_at = now
     tranche.decision_note = note
     message = _("结转 %(amount)s 元，列支 %(year)s 年度资金") % {"amount": yuan(amount), "year": next_fund.year}
-    save_logged(tranche, actor=actor, message=message, clean=False)
+    # Born approved, charged to next year's fund (an initial status of AWARD_TRANSITIONS).
+    workflow.create(tranche, actor, status=AwardStatus.APPROVED, message=message, clean=False)
     AwardEvent.record(app, actor, AwardEvent.Kind.CARRIED, message + _("（结转部分编号 %(id)s）") % {"id": tranche.pk})
     AwardEvent.record(tranche, actor, AwardEvent.Kind.CARRIED, message + _("（结转自申请 %(id)s）") % {"id": app.pk})
     return tranche
@@ -463,10 +434,12 @@ def do_revoke_award(actor: Any, application: AwardApplication, reason: str) -> A
     require_bureau(actor, _("撤销核准"))
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError("reason_required", _("请填写撤销理由。"), field="reason")
+        raise ActionError(PolicyErrorCode.REASON_REQUIRED, _("请填写撤销理由。"), field="reason")
     with transaction.atomic():
         app = locked_application(actor, application)
         if app.status == AwardStatus.PAID:
-            raise ActionError("paid", _("该奖补已拨付，须先在台账中冲正，再撤销核准。"))
-        transition(app, actor, AwardStatus.REVOKED, AwardEvent.Kind.REVOKED, reason, decision_note=reason)
+            raise ActionError(PolicyErrorCode.PAID)
+        workflow.transition(
+            app, AwardStatus.REVOKED, actor, event=AwardEvent.Kind.REVOKED, message=reason, decision_note=reason
+        )
     return app

@@ -17,6 +17,7 @@ from core.models import to_jsonable
 from core.roles import Role
 from core.scoping import ADD, CHANGE, VIEW, can, restrict
 from policies.actions.common import locked_application, require_bureau
+from policies.errors import PolicyErrorCode
 from policies.models import FACT_MODELS, AwardEvent, AwardStatus, EnterpriseFact, FactCorrection
 from registry.models import Enterprise
 
@@ -26,7 +27,7 @@ NOT_EDITABLE = frozenset({"id", "enterprise", "created", "last_updated"})
 def fact_model(kind: str) -> type[EnterpriseFact]:
     model = FACT_MODELS.get(kind)
     if model is None:
-        raise ActionError("unknown_kind", _("未知的事实类别“%(kind)s”。") % {"kind": kind}, field="kind")
+        raise ActionError(PolicyErrorCode.UNKNOWN_KIND, kind=kind, field="kind")
     return model
 
 
@@ -43,15 +44,17 @@ def refusal(model: type[Any], exc: ValidationError) -> ActionError:
             label = str(model._meta.get_field(name).verbose_name)
         except Exception:
             label = name
-        return ActionError("invalid", f"{label}：{'；'.join(str(m) for e in errors for m in e)}", field=name)
-    return ActionError("invalid", "；".join(str(m) for m in exc.messages))
+        return ActionError(
+            PolicyErrorCode.INVALID, f"{label}：{'；'.join(str(m) for e in errors for m in e)}", field=name
+        )
+    return ActionError(PolicyErrorCode.INVALID, "；".join(str(m) for m in exc.messages))
 
 
 def _set(fact: EnterpriseFact, values: dict[str, Any]) -> list[str]:
     allowed = set(editable_fields(type(fact)))
     unknown = sorted(set(values) - allowed)
     if unknown:
-        raise ActionError("unknown_field", _("不能填写的字段：%(f)s") % {"f": "、".join(unknown)})
+        raise ActionError(PolicyErrorCode.UNKNOWN_FIELD, fields="、".join(unknown))
     for name, value in values.items():
         setattr(fact, name, value)
     return list(values)
@@ -103,27 +106,29 @@ def do_correct_fact(
     require_bureau(actor, _("审核中更正事实"))
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError("reason_required", _("请填写更正理由。"), field="reason")
+        raise ActionError(PolicyErrorCode.REASON_REQUIRED, _("请填写更正理由。"), field="reason")
     model = fact_model(kind)
     if field not in editable_fields(model):
-        raise ActionError("unknown_field", _("该事实没有可更正的字段“%(f)s”。") % {"f": field}, field="field")
+        raise ActionError(
+            PolicyErrorCode.UNKNOWN_FIELD, _("该事实没有可更正的字段“%(f)s”。") % {"f": field}, field="field"
+        )
     with transaction.atomic():
         app = locked_application(actor, application)
         if app.status not in (AwardStatus.DRAFT, AwardStatus.SUBMITTED):
-            raise ActionError("decided", _("申请已审核完毕，不能再更正事实。"))
+            raise ActionError(PolicyErrorCode.DECIDED, _("申请已审核完毕，不能再更正事实。"))
         fact = (
             restrict(model.objects.select_for_update(of=("self",)), actor, CHANGE)
             .filter(pk=fact_id, enterprise_id=app.enterprise_id)
             .first()
         )
         if fact is None:
-            raise ActionError("no_fact", _("申请企业没有编号为 %(id)s 的该类事实。") % {"id": fact_id}, field="fact_id")
+            raise ActionError(PolicyErrorCode.NO_FACT, id=fact_id, field="fact_id")
         model_field = model._meta.get_field(field)
         label = str(getattr(model_field, "verbose_name", field))
         try:
             value = model_field.to_python(value)  # type: ignore[union-attr]  # a concrete field
         except ValidationError as exc:
-            raise ActionError("invalid", f"{label}：{'；'.join(exc.messages)}", field="value") from None
+            raise ActionError(PolicyErrorCode.INVALID, f"{label}：{'；'.join(exc.messages)}", field="value") from None
         before = to_jsonable(getattr(fact, field))
         setattr(fact, field, value)
         try:
@@ -131,7 +136,7 @@ def do_correct_fact(
         except ValidationError as exc:
             raise refusal(model, exc) from None
         if changed is None:
-            raise ActionError("unchanged", _("%(label)s 与原值相同，无需更正。") % {"label": label}, field="value")
+            raise ActionError(PolicyErrorCode.UNCHANGED, label=label, field="value")
         correction = FactCorrection(
             application=app,
             fact_kind=kind,

@@ -13,11 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.audit import log_change
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog, to_jsonable
 from core.scoping import CHANGE, restrict
-from policies.actions.common import locked_application, require_bureau, transition
+from policies.actions.common import locked_application, require_bureau
+from policies.errors import PolicyErrorCode
 from policies.models import AwardApplication, AwardEvent, AwardStatus, EntryKind, LedgerEntry
 from policies.money import yuan
 
@@ -67,7 +69,7 @@ def _write(entry: LedgerEntry, actor: Any, message: str) -> LedgerEntry:
         with transaction.atomic():
             entry.save()
     except IntegrityError:
-        raise ActionError("already_paid", _("该奖补已拨付，不得重复拨付。")) from None
+        raise ActionError(PolicyErrorCode.ALREADY_PAID) from None
     log_change(entry, ChangeLog.Action.CREATE, None, entry.snapshot(), actor=actor, message=message)
     return entry
 
@@ -79,20 +81,18 @@ def do_pay(
     require_bureau(actor, _("拨付"))
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
-        raise ActionError("voucher_required", _("请填写拨付凭证号。"), field="voucher_no")
+        raise ActionError(PolicyErrorCode.VOUCHER_REQUIRED, _("请填写拨付凭证号。"), field="voucher_no")
     with transaction.atomic():
         app = locked_application(actor, application)
         if app.status == AwardStatus.PAID:
-            raise ActionError("already_paid", _("该奖补已拨付，不得重复拨付。"))
+            raise ActionError(PolicyErrorCode.ALREADY_PAID)
         if app.status != AwardStatus.APPROVED:
-            raise ActionError(
-                "not_approved", _("只有已核准的奖补可以拨付（当前：%(s)s）。") % {"s": app.get_status_display()}
-            )
+            raise ActionError(PolicyErrorCode.NOT_APPROVED, status=app.get_status_display())
         assert app.fund is not None and app.approved_amount_fen is not None
         reversals = LedgerEntry.objects.filter(application=app, kind=EntryKind.REVERSAL).count()
         payments = LedgerEntry.objects.filter(application=app, kind=EntryKind.PAYMENT).count()
         if payments > reversals:
-            raise ActionError("already_paid", _("该奖补已拨付，不得重复拨付。"))
+            raise ActionError(PolicyErrorCode.ALREADY_PAID)
         entry = LedgerEntry(
             fund=app.fund,
             year=app.fund.year,
@@ -112,7 +112,7 @@ def do_pay(
             "voucher": voucher_no,
         }
         _write(entry, actor, message)
-        transition(app, actor, AwardStatus.PAID, AwardEvent.Kind.PAID, message)
+        workflow.transition(app, AwardStatus.PAID, actor, event=AwardEvent.Kind.PAID, message=message)
     return entry
 
 
@@ -122,9 +122,9 @@ def do_reverse(actor: Any, payment: LedgerEntry, *, voucher_no: str, reason: str
     require_bureau(actor, _("冲正"))
     voucher_no, reason = (voucher_no or "").strip(), (reason or "").strip()
     if not voucher_no:
-        raise ActionError("voucher_required", _("请填写冲正凭证号。"), field="voucher_no")
+        raise ActionError(PolicyErrorCode.VOUCHER_REQUIRED, _("请填写冲正凭证号。"), field="voucher_no")
     if not reason:
-        raise ActionError("reason_required", _("请填写冲正理由。"), field="reason")
+        raise ActionError(PolicyErrorCode.REASON_REQUIRED, _("请填写冲正理由。"), field="reason")
     if not restrict(LedgerEntry.objects.filter(pk=payment.pk), actor, "view").exists():
         raise NotAllowedError(_("您无权办理该笔拨付。"))
     with transaction.atomic():
@@ -132,9 +132,9 @@ def do_reverse(actor: Any, payment: LedgerEntry, *, voucher_no: str, reason: str
         if not restrict(AwardApplication.objects.filter(pk=app.pk), actor, CHANGE).exists():
             raise NotAllowedError(_("您无权办理该笔拨付。"))
         if payment.kind != EntryKind.PAYMENT:
-            raise ActionError("not_payment", _("只能冲正拨付记录。"))
+            raise ActionError(PolicyErrorCode.NOT_PAYMENT)
         if LedgerEntry.objects.filter(reverses=payment).exists():
-            raise ActionError("already_reversed", _("该笔拨付已冲正，不能重复冲正。"))
+            raise ActionError(PolicyErrorCode.ALREADY_REVERSED)
         entry = LedgerEntry(
             fund=payment.fund,
             year=payment.year,
@@ -158,6 +158,6 @@ def do_reverse(actor: Any, payment: LedgerEntry, *, voucher_no: str, reason: str
         try:
             _write(entry, actor, message)
         except ActionError:
-            raise ActionError("already_reversed", _("该笔拨付已冲正，不能重复冲正。")) from None
-        transition(app, actor, AwardStatus.APPROVED, AwardEvent.Kind.REVERSED, message)
+            raise ActionError(PolicyErrorCode.ALREADY_REVERSED) from None
+        workflow.transition(app, AwardStatus.APPROVED, actor, event=AwardEvent.Kind.REVERSED, message=message)
     return entry

@@ -9,14 +9,15 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import log_change, save_logged
+from core import workflow
+from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
-from core.models import ChangeLog
 from core.roles import Role
 from core.scoping import CHANGE, restrict
 from policies import funds as fund_figures
 from policies.actions.common import require_bureau
-from policies.models import PACK_TRANSITIONS, AllocationRule, Fund, PackStatus, PolicyPack
+from policies.errors import PolicyErrorCode
+from policies.models import AllocationRule, Fund, PolicyPack
 from policies.money import yuan
 from policies.packinfo import params_for
 from regions.models import Region
@@ -39,7 +40,7 @@ def do_create_pack(
     params = params_for(code)
     with transaction.atomic():
         if PolicyPack.objects.filter(code=code).exists():
-            raise ActionError("duplicate_pack", _("政策包“%(code)s”已登记。") % {"code": code}, field="code")
+            raise ActionError(PolicyErrorCode.DUPLICATE_PACK, pack=code, field="code")
         pack = PolicyPack(
             code=code,
             region=region,
@@ -48,7 +49,7 @@ def do_create_pack(
             document_no=document_no or params.document_no,
             effective_on=effective_on or params.effective,
         )
-        save_logged(pack, actor=actor)
+        workflow.create(pack, actor)
     return pack
 
 
@@ -58,16 +59,7 @@ def do_change_pack_status(actor: Any, pack: PolicyPack, to_status: str) -> Polic
         locked = restrict(PolicyPack.objects.select_for_update(of=("self",)), actor, CHANGE).filter(pk=pack.pk).first()
         if locked is None:
             raise NotAllowedError(_("您无权办理该政策。"))
-        if to_status not in PACK_TRANSITIONS[locked.status]:
-            raise ActionError(
-                "invalid_transition",
-                _("政策当前状态为“%(from)s”，不能变更为“%(to)s”。")
-                % {"from": locked.get_status_display(), "to": PackStatus(to_status).label},
-            )
-        before = locked.snapshot()
-        locked.status = to_status
-        locked.save(update_fields=["status", "last_updated"])
-        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+        workflow.transition(locked, to_status, actor)
     return locked
 
 
@@ -93,9 +85,9 @@ def do_set_fund(
     if allocation_rule is None:
         allocation_rule = str(params.value("fund_allocation", on))
     if amount_fen < 0:
-        raise ActionError("negative_amount", _("年度资金不能为负数。"), field="amount_fen")
+        raise ActionError(PolicyErrorCode.NEGATIVE_AMOUNT, field="amount_fen")
     if allocation_rule not in AllocationRule.values:
-        raise ActionError("unknown_rule", _("未知的分配规则。"), field="allocation_rule")
+        raise ActionError(PolicyErrorCode.UNKNOWN_RULE, field="allocation_rule")
     with transaction.atomic():
         fund = (
             restrict(Fund.objects.select_for_update(of=("self",)), actor, CHANGE).filter(pack=pack, year=year).first()
@@ -113,12 +105,7 @@ def do_set_fund(
             return fund
         approved = fund_figures.approved_fen(fund)
         if amount_fen < approved:
-            raise ActionError(
-                "below_approved",
-                _("%(year)s 年度已核准 %(approved)s 元，年度资金不能低于已核准金额。")
-                % {"year": year, "approved": yuan(approved)},
-                field="amount_fen",
-            )
+            raise ActionError(PolicyErrorCode.BELOW_APPROVED, year=year, approved=yuan(approved), field="amount_fen")
         fund.amount_fen, fund.allocation_rule = amount_fen, allocation_rule
         fund.document_no, fund.note = document_no, note
         save_logged(fund, actor=actor, update_fields=["amount_fen", "allocation_rule", "document_no", "note"])

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -36,6 +37,7 @@ from policies.actions.facts import do_correct_fact, do_record_fact, do_update_fa
 from policies.actions.ledger import do_pay, do_reverse
 from policies.actions.packs import do_set_fund
 from policies.api import serializers as s
+from policies.errors import PolicyErrorCode
 from policies.models import COMMITTED, AwardApplication, EnterpriseFact, Fund, LedgerEntry, PolicyPack
 from policies.packinfo import item_label, items_of, params_in_force
 
@@ -59,7 +61,7 @@ class PackViewSet(ReadOnlyScopedViewSet):
         try:
             year = int(request.query_params.get("year", timezone.localdate().year))
         except ValueError:
-            raise ActionError("bad_year", "年度须为整数。", field="year") from None
+            raise ActionError(PolicyErrorCode.BAD_YEAR, _("年度须为整数。"), field="year") from None
         items = [vars(i) for i in items_of(pack.code)]
         params = [
             {k: v for k, v in vars(p).items() if k not in ("later", "text")}
@@ -130,7 +132,7 @@ class FundViewSet(ReadOnlyScopedViewSet):
         ids = body.validated_data["applications"]
         apps = list(AwardApplication.objects.filter(pk__in=ids))
         if len(apps) != len(set(ids)):
-            raise ActionError("unknown_application", "所选申请中有不存在的编号。", field="applications")
+            raise ActionError(PolicyErrorCode.UNKNOWN_APPLICATION, field="applications")
         done = do_approve_round(request.user, fund, apps, note=body.validated_data["note"])
         return Response(s.AwardApplicationSerializer(done, many=True).data)
 
@@ -164,7 +166,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         if enterprise is None:
             enterprise = getattr(request.user, "enterprise", None)
             if enterprise is None or getattr(request.user, "role", None) != Role.ENTERPRISE:
-                raise ActionError("enterprise_required", "请指明申请企业。", field="enterprise")
+                raise ActionError(PolicyErrorCode.ENTERPRISE_REQUIRED, field="enterprise")
         app = do_file_application(request.user, data.pop("pack"), enterprise, **data)
         response = self._detail(app)
         response.status_code = status.HTTP_201_CREATED

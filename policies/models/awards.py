@@ -3,6 +3,8 @@ pre-computed by the rules engine, audited and decided by the bureau, paid throug
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChangeLoggedModel, TimelineEvent
 from core.roles import Role
 from core.scoping import ADD, CHANGE, Scope, ScopedQuerySet
+from core.workflow import Transitions
 from policies.scopes import READ, district_q
 
 
@@ -24,17 +27,23 @@ class AwardStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销核准")
 
 
-# Allowed transitions; the only table that decides them (policies.actions.awards._transition).
 # submitted -> draft: returned to the enterprise for correction (退回补正);
 # paid -> approved: the payment was reversed in the ledger; the award stands and is paid again or revoked.
-AWARD_TRANSITIONS: dict[str, frozenset[str]] = {
-    AwardStatus.DRAFT: frozenset({AwardStatus.SUBMITTED}),
-    AwardStatus.SUBMITTED: frozenset({AwardStatus.APPROVED, AwardStatus.REJECTED, AwardStatus.DRAFT}),
-    AwardStatus.APPROVED: frozenset({AwardStatus.PAID, AwardStatus.REVOKED}),
-    AwardStatus.PAID: frozenset({AwardStatus.APPROVED}),
-    AwardStatus.REJECTED: frozenset(),
-    AwardStatus.REVOKED: frozenset(),
-}
+# Created as approved: the tranche of a claim carried over to the next year's fund, approved with the
+# round that carried it (policies.actions.awards._carry).
+AWARD_TRANSITIONS = Transitions(
+    AwardStatus,
+    {
+        AwardStatus.DRAFT: {AwardStatus.SUBMITTED},
+        AwardStatus.SUBMITTED: {AwardStatus.APPROVED, AwardStatus.REJECTED, AwardStatus.DRAFT},
+        AwardStatus.APPROVED: {AwardStatus.PAID, AwardStatus.REVOKED},
+        AwardStatus.PAID: {AwardStatus.APPROVED},
+        AwardStatus.REJECTED: set(),
+        AwardStatus.REVOKED: set(),
+    },
+    initial={AwardStatus.DRAFT, AwardStatus.APPROVED},
+    noun=_("申请"),
+)
 # Awards whose approved amount is charged to their fund.
 COMMITTED = (AwardStatus.APPROVED, AwardStatus.PAID)
 
@@ -84,6 +93,7 @@ class AwardApplication(ChangeLoggedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = AWARD_TRANSITIONS
 
     class Meta:
         verbose_name = _("奖补申请")
@@ -130,6 +140,8 @@ def through_application(scope: Scope, action: str) -> Q | None:
 
 class AwardEvent(TimelineEvent):
     """The timeline of an application, shown on its page; written by the actions only, never edited."""
+
+    subject_field = "application"
 
     class Kind(models.TextChoices):
         CREATED = "created", _("提出申请")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChangeLoggedModel
 from core.roles import Role
 from core.scoping import ADD, CHANGE, VIEW, Scope, ScopedQuerySet
+from core.workflow import Transitions
 from policies.scopes import READ, district_q, enterprise_districts
 
 
@@ -20,11 +23,16 @@ class PackStatus(models.TextChoices):
     RETIRED = "retired", _("已停止执行")
 
 
-PACK_TRANSITIONS: dict[str, frozenset[str]] = {
-    PackStatus.DRAFT: frozenset({PackStatus.ACTIVE}),
-    PackStatus.ACTIVE: frozenset({PackStatus.RETIRED}),
-    PackStatus.RETIRED: frozenset(),
-}
+PACK_TRANSITIONS = Transitions(
+    PackStatus,
+    {
+        PackStatus.DRAFT: {PackStatus.ACTIVE},
+        PackStatus.ACTIVE: {PackStatus.RETIRED},
+        PackStatus.RETIRED: set(),
+    },
+    initial={PackStatus.DRAFT},
+    noun=_("政策"),
+)
 
 
 class PolicyPack(ChangeLoggedModel):
@@ -44,6 +52,7 @@ class PolicyPack(ChangeLoggedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = PACK_TRANSITIONS
 
     class Meta:
         verbose_name = _("扶持政策")

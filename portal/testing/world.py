@@ -71,8 +71,8 @@ def _base(world: World, key: str, name: str, unit: str, region: str, status: str
         operating_since=datetime.date(2013, 5, 1),
         batch="第二批",
         designated_year=2015 if status == BaseStatus.DESIGNATED else None,
+        status=status,
     )
-    base.status = status
     base.save()
     world.bases[key] = base
     return base

@@ -8,11 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
 from core.roles import Role
-from registry.models import BASE_TRANSITIONS, Base, BaseStatus, BaseStatusChange
+from registry.errors import RegistryErrorCode
+from registry.models import Base, BaseStatus, BaseStatusChange
 
 # Fields each role may edit on a base it can change (status is never among them).
 EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -79,30 +81,18 @@ def do_change_base_status(
     """Designate, warn, order rectification, clear or remove a base, with its date and document."""
     require_role(actor, Role.MINISTRY, _("只有商务部可以变更基地状态。"))
     if to_status not in BaseStatus.values:
-        raise ActionError("invalid_status", _("未知的基地状态。"), field="to_status")
+        raise ActionError(RegistryErrorCode.INVALID_STATUS, field="to_status")
+    if to_status in (BaseStatus.WARNED, BaseStatus.RECTIFYING, BaseStatus.REMOVED) and not document_no.strip():
+        raise ActionError(RegistryErrorCode.DOCUMENT_REQUIRED, field="document_no")
     with transaction.atomic():
         locked = Base.objects.select_for_update().get(pk=base.pk)
-        if to_status not in BASE_TRANSITIONS[locked.status]:
-            raise ActionError(
-                "invalid_transition",
-                _("基地当前状态为“%(from)s”，不能变更为“%(to)s”。")
-                % {"from": locked.get_status_display(), "to": BaseStatus(to_status).label},
-                field="to_status",
-            )
-        if to_status in (BaseStatus.WARNED, BaseStatus.RECTIFYING, BaseStatus.REMOVED) and not document_no.strip():
-            raise ActionError("document_required", _("警示、整改和撤销须注明文号。"), field="document_no")
-        before = locked.snapshot()
-        from_status = locked.status
-        locked.status = to_status
-        fields = ["status", "last_updated"]
+        fields: dict[str, Any] = {}
         if to_status == BaseStatus.DESIGNATED and locked.designated_year is None:
-            locked.designated_year = date.year
-            fields.append("designated_year")
-        locked.save(update_fields=fields)
-        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor, message=document_no)
-        change = BaseStatusChange(
-            base=locked, from_status=from_status, to_status=to_status, date=date, document_no=document_no, note=note
-        )
-        save_logged(change, actor=actor)
+            fields["designated_year"] = date.year
+        change = workflow.transition(
+            locked, to_status, actor, event=to_status, message=note,
+            event_fields={"from_status": locked.status, "date": date, "document_no": document_no}, **fields,
+        )  # fmt: skip
+    assert isinstance(change, BaseStatusChange)
     base.refresh_from_db()
     return change

@@ -13,6 +13,7 @@ from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.roles import Role
 from core.scoping import ADD, CHANGE, can, restrict
+from registry.errors import RegistryErrorCode
 from registry.models import Base, Enterprise, Residency
 
 
@@ -26,16 +27,12 @@ def do_register_enterprise(
     if not can(actor, Enterprise, ADD):
         raise NotAllowedError(_("您无权登记企业。"))
     if getattr(actor, "role", None) == Role.OPERATOR and base is None:
-        raise ActionError("base_required", _("基地运营主体新增企业时须指定入驻的本基地。"), field="base")
+        raise ActionError(RegistryErrorCode.BASE_REQUIRED, field="base")
     if base is not None and not restrict(Base.objects.filter(pk=base.pk), actor, CHANGE).exists():
-        raise ActionError("base_out_of_scope", _("只能登记入驻您管理的基地。"), field="base")
+        raise ActionError(RegistryErrorCode.BASE_OUT_OF_SCOPE, field="base")
     enterprise.credit_code = uscc.normalize(enterprise.credit_code)
     if Enterprise.objects.filter(credit_code=enterprise.credit_code).exists():
-        raise ActionError(
-            "duplicate",
-            _("统一社会信用代码为 %(code)s 的企业已登记。") % {"code": enterprise.credit_code},
-            field="credit_code",
-        )
+        raise ActionError(RegistryErrorCode.DUPLICATE, credit_code=enterprise.credit_code, field="credit_code")
     if not enterprise.category:
         enterprise.category = uscc.category(enterprise.credit_code)
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.scoping import CHANGE, restrict
+from registry.errors import RegistryErrorCode
 from registry.models import Residency
 
 
@@ -21,11 +22,11 @@ def do_end_residency(actor: Any, residency: Residency, left_on: datetime.date, n
         if locked is None:
             raise NotAllowedError(_("您无权办理该企业的迁出。"))
         if locked.left_on is not None:
-            raise ActionError("already_left", _("该入驻记录已于 %(date)s 迁出。") % {"date": locked.left_on})
+            raise ActionError(RegistryErrorCode.ALREADY_LEFT, date=locked.left_on)
         if left_on < locked.entered_on:
-            raise ActionError("before_entry", _("迁出日期不能早于入驻日期（%(date)s）。") % {"date": locked.entered_on})
+            raise ActionError(RegistryErrorCode.BEFORE_ENTRY, date=locked.entered_on)
         if left_on > timezone.localdate():
-            raise ActionError("future_date", _("迁出日期不能晚于今天。"))
+            raise ActionError(RegistryErrorCode.FUTURE_DATE)
         locked.left_on = left_on
         fields = ["left_on"]
         if note:

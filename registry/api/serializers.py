@@ -73,6 +73,7 @@ class BaseSerializer(LoggedModelSerializer):
 class BaseStatusChangeSerializer(serializers.ModelSerializer):
     from_status_display = serializers.CharField(source="get_from_status_display", read_only=True)
     to_status_display = serializers.CharField(source="get_to_status_display", read_only=True)
+    note = serializers.CharField(source="message", read_only=True, label=_("说明"))
 
     class Meta:
         model = BaseStatusChange

@@ -80,14 +80,17 @@ class PlannedBase:
     group: str
     is_invented: bool
     description: str
-    status: str = ""
     batch: str = ""
     designated_year: int | None = None
     changes: list[PlannedChange] = field(default_factory=list)
 
+    @property
+    def status(self) -> str:
+        """Where the base's history of changes ends ("" before the first)."""
+        return self.changes[-1].to_status if self.changes else ""
+
     def move(self, to_status: str, date: datetime.date, document_no: str, note: str) -> None:
         self.changes.append(PlannedChange(self.status, to_status, date, document_no, note))
-        self.status = to_status
 
 
 @dataclass

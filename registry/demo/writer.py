@@ -74,19 +74,20 @@ def write_plan(plan: DemoPlan) -> dict[str, Any]:
                 designated_year=pb.designated_year,
                 is_invented=pb.is_invented,
                 description=pb.description,
+                status=pb.status,  # where its history of changes ends (plan._tell_story, checked by BASE_TRANSITIONS)
             )
-            base.status = pb.status  # the plan replays the transition table (see plan._tell_story)
             bases.append(base)
         counts["bases"] = _insert_logged(Base, bases, message)
 
         status_changes = [
-            BaseStatusChange(
-                base=bases[i],
+            BaseStatusChange.build(
+                bases[i],
+                None,
+                ch.to_status,
+                ch.note,
                 from_status=ch.from_status,
-                to_status=ch.to_status,
                 date=ch.date,
                 document_no=ch.document_no,
-                note=ch.note,
             )
             for i, pb in enumerate(plan.bases)
             for ch in pb.changes

@@ -24,6 +24,7 @@ from core.audit import audit_context
 from core.models import ChangeLog, Job
 from core.roles import Role
 from core.scoping import ADD, CHANGE, can
+from core.workflow import transition
 from registry.actions.imports import Outcome, import_bases, import_roster_batches
 from registry.imports.columns import ALL_OR_NONE, BASES, KEEP_VALID, KINDS, MODES, ROSTER
 from registry.imports.parse import Table, read_table
@@ -240,4 +241,4 @@ def _report(
 
 
 def _finish(job: Job, status: str, result: dict[str, Any], **extra: Any) -> None:
-    _set(job, status=status, result=result, progress=job.total, finished=timezone.now(), **extra)
+    transition(job, status, None, result=result, progress=job.total, finished=timezone.now(), **extra)

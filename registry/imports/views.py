@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import uploads
+from core.errors import CoreErrorCode
 from core.exports import XLSX_TYPE
 from core.models import Job
 from registry.imports import workbooks
@@ -86,7 +87,7 @@ class UploadView(LoginRequiredMixin, View):
             uploads.check_declared_length(request.META.get("CONTENT_LENGTH"))
             upload = request.FILES.get("file")
             if upload is None:
-                raise uploads.UploadRefused("missing", _("请选择要上传的文件。"))
+                raise uploads.UploadRefused(CoreErrorCode.MISSING)
             job = start_import(request.user, kind, upload, mode)
         except uploads.UploadRefused as refused:
             return render(request, self.template_name, self.context(kind, error=refused.message, mode=mode), status=400)

@@ -11,14 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.audit import delete_logged, log_change, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
 from core.roles import Role
 from core.scoping import CHANGE, restrict
 from registry.models import Base
+from selection.errors import SelectionErrorCode
 from selection.models import (
-    APPLICATION_TRANSITIONS,
     Application,
     ApplicationDocument,
     ApplicationEvent,
@@ -31,37 +32,18 @@ from selection.models import (
 )
 
 
-def transition(
-    application: Application, actor: Any, to_status: str, kind: str, message: str = "", **fields: Any
-) -> None:
-    """Move a locked application along APPLICATION_TRANSITIONS, with its change-log row and timeline event."""
-    if to_status not in APPLICATION_TRANSITIONS[application.status]:
-        raise ActionError(
-            "invalid_transition",
-            _("申报当前状态为“%(from)s”，不能变更为“%(to)s”。")
-            % {"from": application.get_status_display(), "to": ApplicationStatus(to_status).label},
-        )
-    before = application.snapshot()
-    application.status = to_status
-    for name, value in fields.items():
-        setattr(application, name, value)
-    application.save(update_fields=["status", *fields, "last_updated"])
-    log_change(application, ChangeLog.Action.UPDATE, before, application.snapshot(), actor=actor, message=message)
-    ApplicationEvent.record(application, actor, kind, message)
-
-
 def do_create_application(
     actor: Any, call: Call, base: Base, *, area_m2: Decimal, operating_since: datetime.date
 ) -> Application:
     if call.status != CallStatus.OPEN:
-        raise ActionError("call_not_open", _("该批次未在受理期内。"))
+        raise ActionError(SelectionErrorCode.CALL_NOT_OPEN)
     if getattr(actor, "role", None) != Role.OPERATOR or actor.base_id != base.pk:
         raise NotAllowedError(_("申报由本园区运营主体编制。"))
     with transaction.atomic():
         application = Application(
             call=call, quota_unit=base.quota_unit, base=base, area_m2=area_m2, operating_since=operating_since
         )
-        save_logged(application, actor=actor)
+        workflow.create(application, actor)
         ApplicationEvent.record(application, actor, ApplicationEvent.Kind.CREATED)
     return application
 
@@ -75,7 +57,7 @@ def do_update_application(
         if locked is None or getattr(actor, "role", None) != Role.OPERATOR:
             raise NotAllowedError(_("申报信息由本园区运营主体填写。"))
         if locked.status != ApplicationStatus.DRAFT:
-            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改。"))
+            raise ActionError(SelectionErrorCode.NOT_DRAFT)
         locked.area_m2, locked.operating_since = area_m2, operating_since
         save_logged(locked, actor=actor, update_fields=["area_m2", "operating_since"])
     return locked
@@ -93,17 +75,17 @@ def _locked_for_province(actor: Any, application: Application) -> Application:
 def do_recommend(actor: Any, application: Application, rank: int) -> Application:
     """The province recommends the application with its rank (1 = first); ranks decide the quota."""
     if rank < 1:
-        raise ActionError("invalid_rank", _("推荐顺位须为正整数。"))
+        raise ActionError(SelectionErrorCode.INVALID_RANK)
     with transaction.atomic():
         locked = _locked_for_province(actor, application)
         taken = Application.objects.filter(
             call=locked.call, quota_unit=locked.quota_unit, province_rank=rank, status=ApplicationStatus.RECOMMENDED
         ).exclude(pk=locked.pk)
         if taken.exists():
-            raise ActionError("rank_taken", _("推荐顺位 %(rank)s 已被占用。") % {"rank": rank})
-        transition(
-            locked, actor, ApplicationStatus.RECOMMENDED, ApplicationEvent.Kind.RECOMMENDED,
-            _("推荐顺位 %(rank)s") % {"rank": rank}, province_rank=rank,
+            raise ActionError(SelectionErrorCode.RANK_TAKEN, rank=rank)
+        workflow.transition(
+            locked, ApplicationStatus.RECOMMENDED, actor, event=ApplicationEvent.Kind.RECOMMENDED,
+            message=_("推荐顺位 %(rank)s") % {"rank": rank}, province_rank=rank,
         )  # fmt: skip
     return locked
 
@@ -121,14 +103,14 @@ def do_submit(actor: Any, application: Application, now: datetime.datetime | Non
                 "deadline": local,
                 "at": timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S"),
             }
-            transition(
-                locked, actor, ApplicationStatus.REFUSED, ApplicationEvent.Kind.REFUSED_LATE, message,
+            workflow.transition(
+                locked, ApplicationStatus.REFUSED, actor, event=ApplicationEvent.Kind.REFUSED_LATE, message=message,
                 submitted_at=moment,
             )  # fmt: skip
         else:
             frozen = _freeze_roster(actor, locked, moment)
-            transition(
-                locked, actor, ApplicationStatus.SUBMITTED, ApplicationEvent.Kind.SUBMITTED, frozen,
+            workflow.transition(
+                locked, ApplicationStatus.SUBMITTED, actor, event=ApplicationEvent.Kind.SUBMITTED, message=frozen,
                 submitted_at=moment,
             )  # fmt: skip
     return locked
@@ -199,16 +181,16 @@ def do_attach_document(actor: Any, application: Application, kind: str, uploaded
 
     kinds = params_for(application).document_kinds
     if kind not in kinds:
-        raise ActionError("unknown_kind", _("未知的材料类别。"), field="kind")
+        raise ActionError(SelectionErrorCode.UNKNOWN_KIND, field="kind")
     if uploaded.size > settings.ECBASE_MAX_UPLOAD_BYTES:
-        raise ActionError("too_large", _("文件过大，单个文件不得超过 %(mb)s MB。") % {
-            "mb": settings.ECBASE_MAX_UPLOAD_BYTES // (1024 * 1024)}, field="file")  # fmt: skip
+        mb = settings.ECBASE_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ActionError(SelectionErrorCode.TOO_LARGE, mb=mb, field="file")
     with transaction.atomic():
         locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
         if locked is None:
             raise NotAllowedError(_("您无权为该申报上传材料。"))
         if locked.status != ApplicationStatus.DRAFT:
-            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改材料。"))
+            raise ActionError(SelectionErrorCode.NOT_DRAFT, _("申报已推荐或报送，不能再修改材料。"))
         document = ApplicationDocument(
             application=locked, kind=kind, file=uploaded, original_name=str(uploaded.name)[:255]
         )
@@ -228,13 +210,13 @@ def do_save_work_plan(actor: Any, application: Application, changes: dict[str, s
     """The operator writes the work plan while the application is a draft; only sent sections change."""
     unknown = set(changes) - set(WORK_PLAN_FIELDS)
     if unknown:
-        raise ActionError("unknown_section", _("未知的方案章节：%(s)s") % {"s": "、".join(sorted(unknown))})
+        raise ActionError(SelectionErrorCode.UNKNOWN_SECTION, sections="、".join(sorted(unknown)))
     with transaction.atomic():
         locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
         if locked is None or getattr(actor, "role", None) != Role.OPERATOR:
             raise NotAllowedError(_("工作方案由本园区运营主体编制。"))
         if locked.status != ApplicationStatus.DRAFT:
-            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改工作方案。"))
+            raise ActionError(SelectionErrorCode.NOT_DRAFT, _("申报已推荐或报送，不能再修改工作方案。"))
         plan = WorkPlan.objects.filter(application=locked).first() or WorkPlan(application=locked)
         for name, value in changes.items():
             setattr(plan, name, value)
@@ -283,13 +265,13 @@ def do_save_goals(
                 )
             )
     if errors:
-        raise ActionError("invalid_goals", "；".join(errors))
+        raise ActionError(SelectionErrorCode.INVALID_GOALS, "；".join(errors))
     with transaction.atomic():
         locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
         if locked is None or getattr(actor, "role", None) != Role.OPERATOR:
             raise NotAllowedError(_("创建目标由本园区运营主体填写。"))
         if locked.status != ApplicationStatus.DRAFT:
-            raise ActionError("not_draft", _("申报已推荐或报送，不能再修改创建目标。"))
+            raise ActionError(SelectionErrorCode.NOT_DRAFT, _("申报已推荐或报送，不能再修改创建目标。"))
         for old in WorkPlanGoal.objects.filter(application=locked):
             delete_logged(old, actor=actor)
         for goal in clean:

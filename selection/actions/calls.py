@@ -8,16 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.audit import save_logged
-from core.errors import ActionError, require_role
+from core.errors import require_role
 from core.roles import Role
 from selection.models import Call, CallStatus
-
-CALL_TRANSITIONS = {
-    CallStatus.DRAFT: frozenset({CallStatus.OPEN}),
-    CallStatus.OPEN: frozenset({CallStatus.CLOSED}),
-    CallStatus.CLOSED: frozenset(),
-}
 
 
 def do_open_call(
@@ -29,21 +24,17 @@ def do_open_call(
         title=title,
         document_no=document_no,
         deadline=deadline,
-        status=CallStatus.OPEN,
         template=template,
         params=dict(template.params) if template is not None else {},
     )
     with transaction.atomic():
-        save_logged(call, actor=actor)
+        workflow.create(call, actor, status=CallStatus.OPEN)
     return call
 
 
 def do_close_call(actor: Any, call: Call) -> Call:
     require_role(actor, Role.MINISTRY, _("只有商务部可以截止申报批次。"))
-    if CallStatus.CLOSED not in CALL_TRANSITIONS[CallStatus(call.status)]:
-        raise ActionError("invalid_transition", _("该批次当前不能截止。"))
-    call.status = CallStatus.CLOSED
-    save_logged(call, actor=actor, update_fields=["status"], clean=False)
+    workflow.transition(call, CallStatus.CLOSED, actor)
     return call
 
 

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.audit import delete_logged, log_change, save_logged
 from core.calendar_data import get_calendar
 from core.errors import ActionError, require_role
@@ -23,7 +24,7 @@ from core.roles import Role
 from core.workdays import SHANGHAI, Unit, YearNotCovered, end_of_day, local_date
 from registry.actions.bases import do_change_base_status
 from registry.models import BaseStatus, BaseTarget
-from selection.actions.applications import transition
+from selection.errors import SelectionErrorCode
 from selection.models import (
     Application,
     ApplicationEvent,
@@ -84,36 +85,34 @@ def do_draft_notice(
     """The ministry decides the proposed list, in order, from those who passed the review."""
     _ministry(actor)
     if not title.strip():
-        raise ActionError("title_required", _("请填写公示标题。"), field="title")
+        raise ActionError(SelectionErrorCode.TITLE_REQUIRED, field="title")
     if period_length < 1:
-        raise ActionError("invalid_period", _("公示期至少 1 天。"), field="period_length")
+        raise ActionError(SelectionErrorCode.INVALID_PERIOD, field="period_length")
     if period_unit not in PeriodUnit.values:
-        raise ActionError("invalid_period", _("未知的公示期计算方式。"), field="period_unit")
+        raise ActionError(SelectionErrorCode.INVALID_PERIOD, _("未知的公示期计算方式。"), field="period_unit")
     if not applications:
-        raise ActionError("empty_list", _("拟认定名单不能为空。"), field="applications")
+        raise ActionError(SelectionErrorCode.EMPTY_LIST, field="applications")
     eligible = {a.pk: e for a, e in eligible_for_list(call)}
     for app in applications:
         if app.pk not in eligible:
-            raise ActionError(
-                "not_eligible",
-                _("%(base)s 未通过现场答辩评议或复核，不能列入拟认定名单。") % {"base": app.base},
-                field="applications",
-            )
+            raise ActionError(SelectionErrorCode.NOT_ELIGIBLE, base=app.base, field="applications")
     if len({a.pk for a in applications}) != len(applications):
-        raise ActionError("duplicate", _("拟认定名单中有重复的申报。"), field="applications")
+        raise ActionError(SelectionErrorCode.DUPLICATE, field="applications")
     with transaction.atomic():
         notice = Notice.objects.select_for_update().filter(call=call).first()
         if notice is not None and notice.status != NoticeStatus.DRAFT:
-            raise ActionError("already_published", _("公示已发布，名单不能再改。"))
-        if notice is None:
-            notice = Notice(call=call)
+            raise ActionError(SelectionErrorCode.ALREADY_PUBLISHED)
         fields = {
             "title": title.strip(), "body": body, "period_length": period_length,
             "period_unit": period_unit, "contact": contact.strip(),
         }  # fmt: skip
-        for name, value in fields.items():
-            setattr(notice, name, value)
-        save_logged(notice, actor=actor)
+        if notice is None:
+            notice = Notice(call=call, **fields)
+            workflow.create(notice, actor)
+        else:
+            for name, value in fields.items():
+                setattr(notice, name, value)
+            save_logged(notice, actor=actor, update_fields=list(fields))
         for old in notice.entries.all():
             delete_logged(old, actor=actor)
         for position, app in enumerate(applications, start=1):
@@ -127,10 +126,7 @@ def notice_end(notice: Notice, starts_on: datetime.date) -> datetime.date:
     try:
         return get_calendar().last_day(starts_on, notice.period_length, unit)
     except YearNotCovered as exc:
-        raise ActionError(
-            "calendar_missing",
-            _("%(year)s 年的节假日安排尚未录入，无法按工作日计算公示期。请先录入该年节假日安排。") % {"year": exc.year},
-        ) from None
+        raise ActionError(SelectionErrorCode.CALENDAR_MISSING, year=exc.year) from None
 
 
 def do_publish_notice(
@@ -141,19 +137,16 @@ def do_publish_notice(
     now = now or timezone.now()
     start = starts_on or local_date(now)
     if start < local_date(now):
-        raise ActionError("start_in_past", _("公示开始日不能早于今天。"), field="starts_on")
+        raise ActionError(SelectionErrorCode.START_IN_PAST, field="starts_on")
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != NoticeStatus.DRAFT:
-            raise ActionError("already_published", _("公示已发布。"))
+            raise ActionError(SelectionErrorCode.ALREADY_PUBLISHED, _("公示已发布。"))
         if not locked.entries.exists():
-            raise ActionError("empty_list", _("拟认定名单不能为空。"))
-        before = locked.snapshot()
-        locked.status, locked.starts_on, locked.published_at = NoticeStatus.PUBLISHED, start, now
-        locked.ends_on = notice_end(locked, start)
-        locked.save(update_fields=["status", "starts_on", "ends_on", "published_at", "last_updated"])
-        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
-        period = _("%(a)s 至 %(b)s") % {"a": start.isoformat(), "b": locked.ends_on.isoformat()}
+            raise ActionError(SelectionErrorCode.EMPTY_LIST)
+        ends_on = notice_end(locked, start)
+        workflow.transition(locked, NoticeStatus.PUBLISHED, actor, starts_on=start, ends_on=ends_on, published_at=now)
+        period = _("%(a)s 至 %(b)s") % {"a": start.isoformat(), "b": ends_on.isoformat()}
         for entry in locked.entries.select_related("application"):
             ApplicationEvent.record(
                 entry.application, actor, ApplicationEvent.Kind.LISTED, _("公示期 %(p)s") % {"p": period}
@@ -187,29 +180,26 @@ def do_lodge_objection(
     moment = now or timezone.now()
     state = period_state(notice, moment)
     if state == "before":
-        raise ActionError("not_open", _("公示尚未开始，暂不受理异议。"))
+        raise ActionError(SelectionErrorCode.NOT_OPEN)
     if state == "over":
         assert notice.ends_on is not None
-        raise ActionError(
-            "period_over",
-            _("公示期已于北京时间 %(end)s 24:00 届满，不再受理异议。") % {"end": notice.ends_on.isoformat()},
-        )
+        raise ActionError(SelectionErrorCode.PERIOD_OVER, end=notice.ends_on.isoformat())
     if not name.strip():
-        raise ActionError("name_required", _("请填写异议人姓名或单位名称（实名提出）。"), field="name")
+        raise ActionError(SelectionErrorCode.NAME_REQUIRED, field="name")
     digits = "".join(c for c in phone if c.isdigit())
     if len(digits) < 7:
-        raise ActionError("phone_required", _("请填写有效的联系电话，以便核实和反馈。"), field="phone")
+        raise ActionError(SelectionErrorCode.PHONE_REQUIRED, field="phone")
     if len(content.strip()) < 10:
-        raise ActionError("content_required", _("请写明异议的事实和理由（至少 10 个字）。"), field="content")
+        raise ActionError(SelectionErrorCode.CONTENT_REQUIRED, field="content")
     if entry is not None and entry.notice_id != notice.pk:
-        raise ActionError("wrong_entry", _("所涉基地不在本次公示名单中。"), field="entry")
+        raise ActionError(SelectionErrorCode.WRONG_ENTRY, field="entry")
     for field, value in (("name", name), ("phone", phone), ("email", email), ("address", address)):
         model_field = Objection._meta.get_field(field)
         assert isinstance(model_field, models.CharField)  # the contact fields are text
         limit = model_field.max_length or 0
         if len(value.strip()) > limit:
             label = model_field.verbose_name
-            raise ActionError("too_long", _("%(f)s不能超过 %(n)s 个字符。") % {"f": label, "n": limit}, field=field)
+            raise ActionError(SelectionErrorCode.TOO_LONG, label=label, limit=limit, field=field)
     if email.strip():
         from django.core.exceptions import ValidationError
         from django.core.validators import validate_email
@@ -217,13 +207,13 @@ def do_lodge_objection(
         try:
             validate_email(email.strip())
         except ValidationError:
-            raise ActionError("invalid_email", _("电子邮箱格式不正确。"), field="email") from None
+            raise ActionError(SelectionErrorCode.INVALID_EMAIL, field="email") from None
     with transaction.atomic():
         objection = Objection(
             notice=notice, entry=entry, name=name.strip(), phone=phone.strip(), email=email.strip(),
             address=address.strip(), content=content.strip(), lodged_at=moment,
         )  # fmt: skip
-        save_logged(objection, actor=None)
+        workflow.create(objection, None)
         if entry is not None:
             ApplicationEvent.record(
                 entry.application, None, ApplicationEvent.Kind.OBJECTION, _("收到公示异议，待核查。")
@@ -237,25 +227,20 @@ def do_rule_objection(
     """Record how an objection was handled; an upheld one may take the base off the list."""
     _ministry(actor)
     if outcome not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED):
-        raise ActionError("invalid_outcome", _("请选择处理结论。"), field="status")
+        raise ActionError(SelectionErrorCode.INVALID_OUTCOME, field="status")
     if not ruling.strip():
-        raise ActionError("ruling_required", _("请填写处理意见（核查情况和结论）。"), field="ruling")
+        raise ActionError(SelectionErrorCode.RULING_REQUIRED, field="ruling")
     if withdraw_entry and (outcome != ObjectionStatus.UPHELD or objection.entry is None):
-        raise ActionError("cannot_withdraw", _("只有成立且指向具体基地的异议才能撤出名单。"), field="withdraw_entry")
+        raise ActionError(SelectionErrorCode.CANNOT_WITHDRAW, field="withdraw_entry")
     with transaction.atomic():
         locked = Objection.objects.select_for_update().select_related("notice").get(pk=objection.pk)
         if locked.notice.status == NoticeStatus.DESIGNATED:
-            raise ActionError("already_designated", _("名单已公布认定，异议处理结论不能再改。"))
+            raise ActionError(SelectionErrorCode.ALREADY_DESIGNATED)
         if locked.entry_id is not None and locked.status == ObjectionStatus.UPHELD:
             withdrawn = NoticeEntry.objects.filter(pk=locked.entry_id, withdrawn=True, withdrawn_reason=locked.ruling)
             if withdrawn.exists():
-                raise ActionError(
-                    "already_withdrawn", _("该异议的处理已使基地撤出名单，不能再改判；如有新情况请另行记录。")
-                )
-        before = locked.snapshot()
-        locked.status, locked.ruling, locked.ruled_at = outcome, ruling.strip(), timezone.now()
-        locked.save(update_fields=["status", "ruling", "ruled_at", "last_updated"])
-        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+                raise ActionError(SelectionErrorCode.ALREADY_WITHDRAWN)
+        workflow.transition(locked, outcome, actor, ruling=ruling.strip(), ruled_at=timezone.now())
         if locked.entry_id is not None:
             entry = NoticeEntry.objects.select_for_update().select_related("application").get(pk=locked.entry_id)
             ApplicationEvent.record(
@@ -278,33 +263,29 @@ def do_designate(
     targets, and the call's other submitted applications are closed as not selected."""
     _ministry(actor)
     if not document_no.strip():
-        raise ActionError("document_required", _("请填写认定文号。"), field="document_no")
+        raise ActionError(SelectionErrorCode.DOCUMENT_REQUIRED, field="document_no")
     with transaction.atomic():
         locked = Notice.objects.select_for_update().select_related("call").get(pk=notice.pk)
         if locked.status != NoticeStatus.PUBLISHED:
-            raise ActionError("not_published", _("名单须经公示后方可认定。"))
+            raise ActionError(SelectionErrorCode.NOT_PUBLISHED)
         if period_state(locked, now) != "over":
             assert locked.ends_on is not None
-            raise ActionError(
-                "period_running", _("公示期至 %(end)s 届满，届满后方可认定。") % {"end": locked.ends_on.isoformat()}
-            )
+            raise ActionError(SelectionErrorCode.PERIOD_RUNNING, end=locked.ends_on.isoformat())
         assert locked.ends_on is not None
         if date <= locked.ends_on:
-            raise ActionError(
-                "date_before_end",
-                _("认定日期须在公示期届满（%(end)s）之后。") % {"end": locked.ends_on.isoformat()},
-                field="date",
-            )
+            raise ActionError(SelectionErrorCode.DATE_BEFORE_END, end=locked.ends_on.isoformat(), field="date")
         pending = locked.objections.filter(status=ObjectionStatus.PENDING).count()
         if pending:
-            raise ActionError("objections_pending", _("尚有 %(n)s 件异议未处理。") % {"n": pending})
+            raise ActionError(SelectionErrorCode.OBJECTIONS_PENDING, count=pending)
         designated = []
         entries = locked.entries.select_related("application__base").order_by("position")
         for entry in entries:
             app = entry.application
             if entry.withdrawn:
-                transition(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED,
-                       _("因公示异议成立撤出名单：%(r)s") % {"r": entry.withdrawn_reason})  # fmt: skip
+                workflow.transition(
+                    app, ApplicationStatus.NOT_SELECTED, actor, event=ApplicationEvent.Kind.NOT_SELECTED,
+                    message=_("因公示异议成立撤出名单：%(r)s") % {"r": entry.withdrawn_reason},
+                )  # fmt: skip
                 continue
             base = app.base
             if base.status != BaseStatus.DESIGNATED:
@@ -318,17 +299,16 @@ def do_designate(
             base.save(update_fields=["batch", "designated_year", "last_updated"])
             log_change(base, ChangeLog.Action.UPDATE, base_before, base.snapshot(), actor=actor)
             _carry_goals(actor, app)
-            transition(app, actor, ApplicationStatus.DESIGNATED, ApplicationEvent.Kind.DESIGNATED,
-                   _("%(no)s，%(date)s") % {"no": document_no.strip(), "date": date.isoformat()})  # fmt: skip
+            workflow.transition(
+                app, ApplicationStatus.DESIGNATED, actor, event=ApplicationEvent.Kind.DESIGNATED,
+                message=_("%(no)s，%(date)s") % {"no": document_no.strip(), "date": date.isoformat()},
+            )  # fmt: skip
             designated.append(app)
         listed = {e.application_id for e in entries}
         others = Application.objects.filter(call=locked.call, status=ApplicationStatus.SUBMITTED).exclude(pk__in=listed)
         for app in others:
-            transition(app, actor, ApplicationStatus.NOT_SELECTED, ApplicationEvent.Kind.NOT_SELECTED)
-        before = locked.snapshot()
-        locked.status, locked.document_no, locked.designated_on = NoticeStatus.DESIGNATED, document_no.strip(), date
-        locked.save(update_fields=["status", "document_no", "designated_on", "last_updated"])
-        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+            workflow.transition(app, ApplicationStatus.NOT_SELECTED, actor, event=ApplicationEvent.Kind.NOT_SELECTED)
+        workflow.transition(locked, NoticeStatus.DESIGNATED, actor, document_no=document_no.strip(), designated_on=date)
     return designated
 
 

@@ -14,11 +14,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError, require_role
 from core.models import ChangeLog
 from core.roles import Role
 from selection.checks import params_for
+from selection.errors import SelectionErrorCode
 from selection.models import (
     Aggregation,
     Application,
@@ -48,30 +50,36 @@ def _decimal(raw: Any, field: str) -> Decimal:
     try:
         value = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
-        raise ActionError("not_a_number", _("“%(v)s”不是有效的数值。") % {"v": raw}, field=field) from None
+        raise ActionError(SelectionErrorCode.NOT_A_NUMBER, value=raw, field=field) from None
     if not value.is_finite():
-        raise ActionError("not_a_number", _("“%(v)s”不是有效的数值。") % {"v": raw}, field=field)
+        raise ActionError(SelectionErrorCode.NOT_A_NUMBER, value=raw, field=field)
     return value
 
 
 def clean_rubric(rubric: list[dict[str, Any]]) -> list[dict[str, str]]:
     """A rubric is a non-empty list of criteria, each with a unique key, a label and max points > 0."""
     if not rubric:
-        raise ActionError("rubric_empty", _("评分细则至少包含一项评分指标。"), field="rubric")
+        raise ActionError(SelectionErrorCode.RUBRIC_EMPTY, field="rubric")
     seen: set[str] = set()
     cleaned = []
     for i, criterion in enumerate(rubric, start=1):
         key = str(criterion.get("key", "")).strip()
         label = str(criterion.get("label", "")).strip()
         if not key or not label:
-            raise ActionError("rubric_item", _("评分细则第 %(i)s 项缺少代码或名称。") % {"i": i}, field="rubric")
+            raise ActionError(
+                SelectionErrorCode.RUBRIC_ITEM, _("评分细则第 %(i)s 项缺少代码或名称。") % {"i": i}, field="rubric"
+            )
         if key in seen:
-            raise ActionError("rubric_item", _("评分细则代码“%(k)s”重复。") % {"k": key}, field="rubric")
+            raise ActionError(
+                SelectionErrorCode.RUBRIC_ITEM, _("评分细则代码“%(k)s”重复。") % {"k": key}, field="rubric"
+            )
         seen.add(key)
         top = _decimal(criterion.get("max", ""), "rubric")
         if top <= 0 or top != top.quantize(Decimal("0.01")):
             raise ActionError(
-                "rubric_item", _("评分细则“%(l)s”的满分须为正数且最多两位小数。") % {"l": label}, field="rubric"
+                SelectionErrorCode.RUBRIC_ITEM,
+                _("评分细则“%(l)s”的满分须为正数且最多两位小数。") % {"l": label},
+                field="rubric",
             )
         cleaned.append({"key": key, "label": label, "max": str(top)})
     return cleaned
@@ -92,18 +100,18 @@ def do_open_stage(
     """Open a stage with the applications it takes in (see STAGE_SOURCES)."""
     require_role(actor, Role.MINISTRY, _("评审由商务部组织。"))
     if kind not in StageKind.values:
-        raise ActionError("invalid_stage", _("未知的评审阶段。"), field="kind")
+        raise ActionError(SelectionErrorCode.INVALID_STAGE, field="kind")
     if reviewers_per_application < 1:
-        raise ActionError("invalid_reviewers", _("每份申报至少安排 1 位评审专家。"), field="reviewers_per_application")
+        raise ActionError(SelectionErrorCode.INVALID_REVIEWERS, field="reviewers_per_application")
     if aggregation not in Aggregation.values:
-        raise ActionError("invalid_aggregation", _("未知的汇总方法。"), field="aggregation")
+        raise ActionError(SelectionErrorCode.INVALID_AGGREGATION, field="aggregation")
     if (now or timezone.now()) <= call.deadline:
-        raise ActionError("call_still_open", _("申报截止后方可开始评审。"))
+        raise ActionError(SelectionErrorCode.CALL_STILL_OPEN)
     cleaned = clean_rubric(rubric if rubric is not None else list(params_for().review_rubric))
     with transaction.atomic():
         Call.objects.select_for_update().get(pk=call.pk)  # one stage of a kind at a time
         if ReviewStage.objects.filter(call=call, kind=kind).exists():
-            raise ActionError("stage_exists", _("该批次已有“%(k)s”阶段。") % {"k": StageKind(kind).label})
+            raise ActionError(SelectionErrorCode.STAGE_EXISTS, stage=StageKind(kind).label)
         if kind == StageKind.PRELIMINARY:
             applications = list(Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED))
         else:
@@ -111,12 +119,12 @@ def do_open_stage(
             wanted = Decision.RECHECK if kind == StageKind.RECHECK else Decision.PASSED
             stages = ReviewStage.objects.filter(call=call, kind__in=sources)
             if stages.filter(status=StageStatus.OPEN).exists() or not stages.exists():
-                raise ActionError("previous_stage_open", _("上一评审阶段尚未结束。"))
+                raise ActionError(SelectionErrorCode.PREVIOUS_STAGE_OPEN)
             applications = list(
                 Application.objects.filter(stage_entries__stage__in=stages, stage_entries__decision=wanted).distinct()
             )
         if not applications:
-            raise ActionError("nothing_to_review", _("没有进入该阶段的申报。"))
+            raise ActionError(SelectionErrorCode.NOTHING_TO_REVIEW)
         stage = ReviewStage(
             call=call,
             kind=kind,
@@ -126,7 +134,7 @@ def do_open_stage(
             trim_min_reviewers=trim_min_reviewers,
             spread_threshold=spread_threshold,
         )
-        save_logged(stage, actor=actor)
+        workflow.create(stage, actor)
         for application in applications:
             save_logged(StageEntry(stage=stage, application=application), actor=actor)
     return stage
@@ -134,7 +142,7 @@ def do_open_stage(
 
 def _open_entry(entry: StageEntry) -> None:
     if entry.stage.status != StageStatus.OPEN:
-        raise ActionError("stage_closed", _("该评审阶段已结束。"))
+        raise ActionError(SelectionErrorCode.STAGE_CLOSED)
 
 
 def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignment:
@@ -143,11 +151,10 @@ def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignmen
     found = conflicts(expert, entry.application)
     if found:
         raise ActionError(
-            "conflict_of_interest",
-            _("不能分配 %(expert)s：%(why)s") % {"expert": expert, "why": "；".join(c.message for c in found)},
+            SelectionErrorCode.CONFLICT_OF_INTEREST, expert=expert, why="；".join(c.message for c in found)
         )
     if Assignment.objects.filter(entry=entry, expert=expert).exists():
-        raise ActionError("already_assigned", _("%(expert)s 已分配评审该申报。") % {"expert": expert})
+        raise ActionError(SelectionErrorCode.ALREADY_ASSIGNED, expert=expert)
     with transaction.atomic():
         assignment = Assignment(entry=entry, stage=entry.stage, application=entry.application, expert=expert)
         save_logged(assignment, actor=actor)
@@ -174,10 +181,7 @@ def do_auto_assign(actor: Any, entry: StageEntry, reviewers: int | None = None) 
     application = entry.application
     chosen = [e for e in pool if not conflicts(e, application)][: max(0, wanted - len(have))]
     if len(have) + len(chosen) < wanted:
-        raise ActionError(
-            "not_enough_experts",
-            _("无利益冲突的专家不足：需要 %(n)s 人，可分配 %(m)s 人。") % {"n": wanted, "m": len(have) + len(chosen)},
-        )
+        raise ActionError(SelectionErrorCode.NOT_ENOUGH_EXPERTS, wanted=wanted, available=len(have) + len(chosen))
     with transaction.atomic():
         made = []
         for expert in chosen:
@@ -204,30 +208,28 @@ def do_submit_score(
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().select_related("stage").get(pk=assignment.pk)
         if locked.stage.status != StageStatus.OPEN:
-            raise ActionError("stage_closed", _("该评审阶段已结束，评分不能再修改。"))
+            raise ActionError(SelectionErrorCode.STAGE_CLOSED, _("该评审阶段已结束，评分不能再修改。"))
         sheet: dict[str, str] = {}
         total = Decimal(0)
         for criterion in locked.stage.rubric:
             key, label, top = criterion["key"], criterion["label"], Decimal(criterion["max"])
             raw = points.get(key)
             if raw is None or str(raw).strip() == "":
-                raise ActionError("score_missing", _("请为“%(l)s”评分。") % {"l": label}, field=key)
+                raise ActionError(SelectionErrorCode.SCORE_MISSING, criterion=label, field=key)
             value = _decimal(raw, key)
             if value != value.quantize(Decimal("0.01")):
-                raise ActionError("score_precision", _("“%(l)s”的得分最多两位小数。") % {"l": label}, field=key)
+                raise ActionError(SelectionErrorCode.SCORE_PRECISION, criterion=label, field=key)
             if not Decimal(0) <= value <= top:
                 raise ActionError(
-                    "score_out_of_range",
-                    _("“%(l)s”的得分须在 0 至 %(max)s 分之间，填写的是 %(v)s。") % {"l": label, "max": top, "v": value},
-                    field=key,
+                    SelectionErrorCode.SCORE_OUT_OF_RANGE, criterion=label, max=top, value=value, field=key
                 )
             sheet[key] = str(value)
             total += value
         unknown = set(points) - set(sheet)
         if unknown:
-            raise ActionError("score_unknown", _("评分细则中没有：%(k)s。") % {"k": "、".join(sorted(unknown))})
+            raise ActionError(SelectionErrorCode.SCORE_UNKNOWN, keys="、".join(sorted(unknown)))
         if not comment.strip():
-            raise ActionError("comment_required", _("请填写评审意见。"), field="comment")
+            raise ActionError(SelectionErrorCode.COMMENT_REQUIRED, field="comment")
         keys = {item.key for item in params_for().expert_checklist}
         ticks = {k: bool(v) for k, v in (checklist or {}).items() if k in keys}
         before = locked.snapshot()
@@ -244,20 +246,17 @@ def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
     with transaction.atomic():
         locked = ReviewStage.objects.select_for_update().get(pk=stage.pk)
         if locked.status != StageStatus.OPEN:
-            raise ActionError("stage_closed", _("该评审阶段已结束。"))
+            raise ActionError(SelectionErrorCode.STAGE_CLOSED)
         entries = list(locked.entries.select_related("application__base").annotate(n=Count("assignments")))
         short = [e for e in entries if e.n == 0]
         if short:
             names = "、".join(str(e.application.base) for e in short[:5])
-            raise ActionError("no_reviewers", _("以下申报尚未分配评审专家：%(names)s。") % {"names": names})
+            raise ActionError(SelectionErrorCode.NO_REVIEWERS, names=names)
         missing = locked.assignments.filter(scored_at__isnull=True).select_related("expert__user", "application__base")
         if missing.exists():
             names = "、".join(f"{a.expert}（{a.application.base}）" for a in missing[:5])
             count = missing.count()
-            raise ActionError(
-                "scores_missing",
-                _("尚有 %(n)s 份评分表未提交：%(names)s。") % {"n": count, "names": names},
-            )
+            raise ActionError(SelectionErrorCode.SCORES_MISSING, count=count, names=names)
         triples: list[tuple[int, int, Decimal]] = []
         for a in locked.assignments.only("entry_id", "expert_id", "total"):
             if a.total is not None:  # every sheet is scored (checked above)
@@ -291,10 +290,7 @@ def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
                 _("%(stage)s结束：得分 %(score)s，排名第 %(rank)s") % {
                     "stage": locked.get_kind_display(), "score": r.score, "rank": r.rank},
             )  # fmt: skip
-        before = locked.snapshot()
-        locked.status, locked.closed_at = StageStatus.CLOSED, timezone.now()
-        locked.save(update_fields=["status", "closed_at", "last_updated"])
-        log_change(locked, ChangeLog.Action.UPDATE, before, locked.snapshot(), actor=actor)
+        workflow.transition(locked, StageStatus.CLOSED, actor, closed_at=timezone.now())
     return locked
 
 
@@ -302,20 +298,18 @@ def do_decide_entry(actor: Any, entry: StageEntry, decision: str, note: str = ""
     """The ministry's conclusion on an entry of a closed stage: passed, failed, or to re-check."""
     require_role(actor, Role.MINISTRY, _("评审结论由商务部作出。"))
     if decision not in (Decision.PASSED, Decision.FAILED, Decision.RECHECK):
-        raise ActionError("invalid_decision", _("未知的评审结论。"), field="decision")
+        raise ActionError(SelectionErrorCode.INVALID_DECISION, field="decision")
     with transaction.atomic():
         locked = StageEntry.objects.select_for_update().select_related("stage", "application").get(pk=entry.pk)
         if locked.stage.status != StageStatus.CLOSED:
-            raise ActionError("stage_open", _("评审阶段结束、得分汇总后方可作出结论。"))
+            raise ActionError(SelectionErrorCode.STAGE_OPEN)
         if decision == Decision.RECHECK and locked.stage.kind == StageKind.RECHECK:
-            raise ActionError("recheck_of_recheck", _("复核阶段的结论只能是通过或未通过。"), field="decision")
+            raise ActionError(SelectionErrorCode.RECHECK_OF_RECHECK, field="decision")
         later = ReviewStage.objects.filter(call=locked.stage.call, created__gt=locked.stage.created)
         if StageEntry.objects.filter(stage__in=later, application=locked.application).exists():
-            raise ActionError("later_stage", _("该申报已进入下一评审阶段，本阶段结论不能再改。"))
+            raise ActionError(SelectionErrorCode.LATER_STAGE)
         if locked.flagged and decision == Decision.PASSED and not note.strip():
-            raise ActionError(
-                "flagged_needs_note", _("专家评分分差过大，作出通过结论须写明说明。"), field="decision_note"
-            )
+            raise ActionError(SelectionErrorCode.FLAGGED_NEEDS_NOTE, field="decision_note")
         before = locked.snapshot()
         locked.decision, locked.decision_note = decision, note.strip()
         locked.save(update_fields=["decision", "decision_note", "last_updated"])
@@ -331,19 +325,15 @@ def do_schedule_defence(actor: Any, entry: StageEntry, at: datetime.datetime, pl
     """Set the time and place of an applicant's on-site defence; the applicant sees it on its page."""
     require_role(actor, Role.MINISTRY, _("现场答辩由商务部安排。"))
     if entry.stage.kind != StageKind.DEFENCE:
-        raise ActionError("not_defence", _("只有现场答辩阶段需要安排答辩时间。"))
+        raise ActionError(SelectionErrorCode.NOT_DEFENCE)
     _open_entry(entry)
     if timezone.is_naive(at):
-        raise ActionError("naive_time", _("答辩时间须带时区（北京时间）。"), field="defence_at")
+        raise ActionError(SelectionErrorCode.NAIVE_TIME, field="defence_at")
     if not place.strip():
-        raise ActionError("place_required", _("请填写答辩地点。"), field="defence_place")
+        raise ActionError(SelectionErrorCode.PLACE_REQUIRED, field="defence_place")
     clash = StageEntry.objects.filter(stage=entry.stage, defence_at=at).exclude(pk=entry.pk).first()
     if clash is not None:
-        raise ActionError(
-            "slot_taken",
-            _("该时段已安排 %(other)s 答辩。") % {"other": clash.application.base},
-            field="defence_at",
-        )
+        raise ActionError(SelectionErrorCode.SLOT_TAKEN, other=clash.application.base, field="defence_at")
     with transaction.atomic():
         before = entry.snapshot()
         entry.defence_at, entry.defence_place = at, place.strip()

@@ -21,6 +21,7 @@ from core.roles import Role
 from core.scoping import CHANGE, restrict
 from selection.actions.applications import do_save_goals, do_save_work_plan
 from selection.docx_plan import OUTLINE, Issue, NotADocx, ParsedPlan, parse_docx
+from selection.errors import SelectionErrorCode
 from selection.models import Application, ApplicationStatus, GoalIndicator, WorkPlan, count_chars
 
 HEADING_OF = {s.field: s.label for s in OUTLINE if s.field}
@@ -88,17 +89,15 @@ def do_import_work_plan(actor: Any, application: Application, data: bytes, file_
     if not may_change or getattr(actor, "role", None) != Role.OPERATOR:
         raise NotAllowedError(_("工作方案由本园区运营主体编制。"))
     if application.status != ApplicationStatus.DRAFT:
-        raise ActionError("not_draft", _("申报已推荐或报送，不能再修改工作方案。"))
+        raise ActionError(SelectionErrorCode.NOT_DRAFT, _("申报已推荐或报送，不能再修改工作方案。"))
     _check_file(data, file_name)
     try:
         parsed = parse_docx(data, {key: str(label) for key, label in GoalIndicator.choices})
     except NotADocx:
-        raise ActionError(
-            "not_docx", _("无法读取该文件，请确认是 Word 或 WPS 保存的 .docx 文档。"), field="file"
-        ) from None
+        raise ActionError(SelectionErrorCode.NOT_DOCX, field="file") from None
     if not parsed.sections:
         raise ActionError(
-            "no_sections",
+            SelectionErrorCode.NO_SECTIONS,
             _("文档中没有识别出工作方案的任何章节标题（如“一、摘要”“（一）创建基础”），未导入。")
             + (
                 _("文档中的标题：%(list)s。") % {"list": "、".join(f"“{h.text}”" for h in parsed.unrecognised)}
@@ -108,7 +107,9 @@ def do_import_work_plan(actor: Any, application: Application, data: bytes, file_
             field="file",
         )
     if parsed.fatal:
-        raise ActionError("invalid_goals", "；".join(issue_message(i) for i in parsed.fatal) + _("未导入。"))
+        raise ActionError(
+            SelectionErrorCode.INVALID_GOALS, "；".join(issue_message(i) for i in parsed.fatal) + _("未导入。")
+        )
     goals = parsed.goals
     with transaction.atomic():
         try:
@@ -119,7 +120,7 @@ def do_import_work_plan(actor: Any, application: Application, data: bytes, file_
                 for name, messages in exc.message_dict.items()
                 for message in messages
             ]
-            raise ActionError("invalid_plan", "；".join(problems) + _("未导入。")) from None
+            raise ActionError(SelectionErrorCode.INVALID_PLAN, "；".join(problems) + _("未导入。")) from None
         if goals is not None:
             try:
                 do_save_goals(

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from core.api.permissions import ScopedPermission
 from core.api.views import ReadOnlyScopedViewSet
-from core.errors import ActionError
+from core.errors import ActionError, CoreErrorCode
 from core.middleware import client_ip
 from core.roles import Role
 from core.scoping import VIEW, restrict
@@ -29,6 +29,7 @@ from selection.actions.notice import (
     do_rule_objection,
     period_state,
 )
+from selection.errors import SelectionErrorCode
 from selection.models import (
     Application,
     Call,
@@ -198,15 +199,11 @@ class NoticeViewSet(ReadOnlyScopedViewSet):
         call = restrict(Call.objects.filter(pk=data.pop("call").pk), request.user, VIEW).first()
         ids = data.pop("applications")
         if call is None:
-            raise ActionError("invalid_call", _("申报批次不存在。"), field="call")
+            raise ActionError(SelectionErrorCode.INVALID_CALL, field="call")
         found = {a.pk: a for a in restrict(Application.objects.filter(pk__in=ids, call=call), request.user, VIEW)}
         missing = [str(i) for i in ids if i not in found]
         if missing:
-            raise ActionError(
-                "invalid_application",
-                _("本批次中没有以下申报：%(ids)s。") % {"ids": "、".join(missing)},
-                field="applications",
-            )
+            raise ActionError(SelectionErrorCode.INVALID_APPLICATION, ids="、".join(missing), field="applications")
         notice = do_draft_notice(request.user, call, applications=[found[i] for i in ids], **data)
         return Response(self._out(notice), status=status.HTTP_201_CREATED)
 
@@ -246,11 +243,11 @@ class NoticeViewSet(ReadOnlyScopedViewSet):
         if entry_id is not None:
             entry = notice.entries.filter(pk=entry_id).first()
             if entry is None:
-                raise ActionError("wrong_entry", _("所涉基地不在本次公示名单中。"), field="entry")
+                raise ActionError(SelectionErrorCode.WRONG_ENTRY, field="entry")
         try:
             objection = lodge(notice, client_ip(request), entry=entry, **data)
         except ActionError as exc:
-            if exc.code == "throttled":
+            if exc.code == CoreErrorCode.THROTTLED:
                 raise Throttled(detail=exc.message) from None
             raise
         receipt = {"id": objection.pk, "lodged_at": objection.lodged_at,

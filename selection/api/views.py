@@ -43,6 +43,7 @@ from selection.api.serializers import (
     WorkPlanImportSerializer,
     WorkPlanSerializer,
 )
+from selection.errors import SelectionErrorCode
 from selection.models import Application, Call, WorkPlan
 
 
@@ -183,10 +184,10 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
             return Response(WorkPlanSerializer(plan).data)
         data = request.data
         if not isinstance(data, dict):
-            raise ActionError("not_object", _("请求体须为对象：{章节: 文本}。"))
+            raise ActionError(SelectionErrorCode.NOT_OBJECT)
         changes = {k: v for k, v in data.items() if k != "summary_chars"}
         if any(not isinstance(v, str) for v in changes.values()):
-            raise ActionError("not_text", _("工作方案各章节须为文本。"))
+            raise ActionError(SelectionErrorCode.NOT_TEXT)
         return Response(WorkPlanSerializer(do_save_work_plan(request.user, app, changes)).data)
 
     @extend_schema(methods=["GET"], summary="创建目标", responses=GoalSerializer(many=True))
@@ -234,6 +235,6 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         if (upload.size or 0) > settings.ECBASE_MAX_UPLOAD_BYTES:
-            raise ActionError("too_large", _("文件过大。"), field="file")
+            raise ActionError(SelectionErrorCode.TOO_LARGE, _("文件过大。"), field="file")
         report = do_import_work_plan(request.user, app, upload.read(), upload.name or "")
         return Response(WorkPlanImportSerializer(report).data)

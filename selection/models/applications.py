@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,12 +13,26 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChangeLoggedModel, TimelineEvent
 from core.roles import Role
 from core.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
+from core.workflow import Transitions
 
 
 class CallStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     OPEN = "open", _("受理中")
     CLOSED = "closed", _("已截止")
+
+
+# The ministry opens a call at once (selection.actions.calls.do_open_call) or drafts it first.
+CALL_TRANSITIONS = Transitions(
+    CallStatus,
+    {
+        CallStatus.DRAFT: {CallStatus.OPEN},
+        CallStatus.OPEN: {CallStatus.CLOSED},
+        CallStatus.CLOSED: set(),
+    },
+    initial={CallStatus.DRAFT, CallStatus.OPEN},
+    noun=_("申报批次"),
+)
 
 
 class Call(ChangeLoggedModel):
@@ -35,6 +51,7 @@ class Call(ChangeLoggedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = CALL_TRANSITIONS
 
     class Meta:
         verbose_name = _("申报批次")
@@ -65,16 +82,21 @@ class ApplicationStatus(models.TextChoices):
     NOT_SELECTED = "not_selected", _("未入选")
 
 
-APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    ApplicationStatus.DRAFT: frozenset({ApplicationStatus.RECOMMENDED}),
-    ApplicationStatus.RECOMMENDED: frozenset(
-        {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.REFUSED}
-    ),
-    ApplicationStatus.SUBMITTED: frozenset({ApplicationStatus.DESIGNATED, ApplicationStatus.NOT_SELECTED}),
-    ApplicationStatus.REFUSED: frozenset(),
-    ApplicationStatus.DESIGNATED: frozenset(),
-    ApplicationStatus.NOT_SELECTED: frozenset(),
-}
+APPLICATION_TRANSITIONS = Transitions(
+    ApplicationStatus,
+    {
+        ApplicationStatus.DRAFT: {ApplicationStatus.RECOMMENDED},
+        ApplicationStatus.RECOMMENDED: {
+            ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.REFUSED
+        },
+        ApplicationStatus.SUBMITTED: {ApplicationStatus.DESIGNATED, ApplicationStatus.NOT_SELECTED},
+        ApplicationStatus.REFUSED: set(),
+        ApplicationStatus.DESIGNATED: set(),
+        ApplicationStatus.NOT_SELECTED: set(),
+    },
+    initial={ApplicationStatus.DRAFT},
+    noun=_("申报"),
+)  # fmt: skip
 
 
 class Application(ChangeLoggedModel):
@@ -101,6 +123,7 @@ class Application(ChangeLoggedModel):
     conditions_checked_at = models.DateTimeField(_("核验时间"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = APPLICATION_TRANSITIONS
 
     class Meta:
         verbose_name = _("申报")
@@ -246,6 +269,8 @@ class ApplicationDocument(ChangeLoggedModel):
 
 class ApplicationEvent(TimelineEvent):
     """The timeline of an application, shown on its page; written by the actions only."""
+
+    subject_field = "application"
 
     class Kind(models.TextChoices):
         CREATED = "created", _("创建")

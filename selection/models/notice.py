@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,12 +12,25 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChangeLoggedModel
 from core.roles import Role
 from core.scoping import EXPORT, VIEW, Scope, ScopedQuerySet
+from core.workflow import Transitions
 
 
 class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("拟定中")
     PUBLISHED = "published", _("公示中")
     DESIGNATED = "designated", _("已公布认定")
+
+
+NOTICE_TRANSITIONS = Transitions(
+    NoticeStatus,
+    {
+        NoticeStatus.DRAFT: {NoticeStatus.PUBLISHED},
+        NoticeStatus.PUBLISHED: {NoticeStatus.DESIGNATED},
+        NoticeStatus.DESIGNATED: set(),
+    },
+    initial={NoticeStatus.DRAFT},
+    noun=_("公示"),
+)
 
 
 class PeriodUnit(models.TextChoices):
@@ -47,6 +62,7 @@ class Notice(ChangeLoggedModel):
     designated_on = models.DateField(_("认定日期"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = NOTICE_TRANSITIONS
 
     class Meta:
         verbose_name = _("拟认定名单公示")
@@ -103,6 +119,20 @@ class ObjectionStatus(models.TextChoices):
     DISMISSED = "dismissed", _("异议不成立")
 
 
+# A ruling may be revised (the same outcome with a new text included) until the list is designated
+# or the ruling took a base off the list (selection.actions.notice.do_rule_objection).
+OBJECTION_TRANSITIONS = Transitions(
+    ObjectionStatus,
+    {
+        ObjectionStatus.PENDING: {ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED},
+        ObjectionStatus.UPHELD: {ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED},
+        ObjectionStatus.DISMISSED: {ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED},
+    },
+    initial={ObjectionStatus.PENDING},
+    noun=_("公示异议"),
+)
+
+
 class Objection(ChangeLoggedModel):
     """A written objection lodged during the notice period, with the objector's contact details,
     and how the ministry handled it. Objections are not public; contact details are personal data."""
@@ -129,6 +159,7 @@ class Objection(ChangeLoggedModel):
     ruled_at = models.DateTimeField(_("处理时间"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = OBJECTION_TRANSITIONS
 
     class Meta:
         verbose_name = _("公示异议")

@@ -3,7 +3,7 @@ assignments and hidden score sheets. Aggregation is in selection.rules.scoring (
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChangeLoggedModel
 from core.roles import Role
 from core.scoping import EXPORT, VIEW, Scope, ScopedQuerySet
+from core.workflow import Transitions
 
 
 class Expert(ChangeLoggedModel):
@@ -65,6 +66,15 @@ class StageStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+# A stage opens with its entries and closes once every sheet is in (selection.actions.review).
+STAGE_TRANSITIONS = Transitions(
+    StageStatus,
+    {StageStatus.OPEN: {StageStatus.CLOSED}, StageStatus.CLOSED: set()},
+    initial={StageStatus.OPEN},
+    noun=_("评审阶段"),
+)
+
+
 class Aggregation(models.TextChoices):
     TRIMMED = "trimmed", _("去掉一个最高分和一个最低分后取平均")
     MEAN = "mean", _("算术平均")
@@ -92,6 +102,7 @@ class ReviewStage(ChangeLoggedModel):
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+    transitions: ClassVar[Transitions] = STAGE_TRANSITIONS
 
     class Meta:
         verbose_name = _("评审阶段")
