@@ -25,15 +25,11 @@ ERROR_CODE_HEADER = "X-Error-Code"
 
 def to_api_error(exc: Exception) -> Exception:
     """The DRF exception that stands for a domain error; other exceptions are returned as they are."""
+    if isinstance(exc, NotAllowedError):
+        return exceptions.PermissionDenied(exc.message, code=exc.code)
     if isinstance(exc, ActionError):
-        api_error: exceptions.APIException
-        if isinstance(exc, NotAllowedError):
-            api_error = exceptions.PermissionDenied(exc.message, code=exc.code)
-        else:
-            field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
-            api_error = exceptions.ValidationError({field: [exceptions.ErrorDetail(exc.message, code=exc.code)]})
-        api_error.ecbase_code = str(exc.code)  # type: ignore[attr-defined]  # read by exception_handler
-        return api_error
+        field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
+        return exceptions.ValidationError({field: [exceptions.ErrorDetail(exc.message, code=exc.code)]})
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail: dict[str, list[exceptions.ErrorDetail]] = {}
@@ -46,9 +42,9 @@ def to_api_error(exc: Exception) -> Exception:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    api_error = to_api_error(exc)
-    response = drf_exception_handler(api_error, context)
-    code = getattr(api_error, "ecbase_code", None)
-    if response is not None and code:
-        response[ERROR_CODE_HEADER] = code
+    response = drf_exception_handler(to_api_error(exc), context)
+    # The domain error itself, or the one a view already translated (`raise to_api_error(e) from e`).
+    domain = exc if isinstance(exc, ActionError) else exc.__cause__
+    if response is not None and isinstance(domain, ActionError):
+        response[ERROR_CODE_HEADER] = domain.code
     return response

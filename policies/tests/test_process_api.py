@@ -230,3 +230,21 @@ def test_facts_the_enterprise_may_and_may_not_report(world: World, pack: PolicyP
 
 def test_schema_stays_valid_with_the_policy_endpoints() -> None:
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_refusals_carry_their_code_and_statuses_move_only_by_the_table(
+    world: World, pack: PolicyPack, fund: Fund
+) -> None:
+    app = orders_claim(world, pack, world.enterprises["rc1"], 30_000)  # submitted
+    bureau = api(world.user("bureau_rc"))
+    too_much = bureau.post(f"/api/policies/applications/{app.pk}/approve/", {"amount_fen": 10**9}, format="json")
+    assert too_much.status_code == 400 and too_much["X-Error-Code"] == "bad_amount"
+    assert "核准金额须大于零且不超过测算金额 60,000.00 元" in too_much.json()["amount_fen"][0]
+    # A submitted claim cannot be revoked: only an approved award can (AWARD_TRANSITIONS).
+    revoke = bureau.post(f"/api/policies/applications/{app.pk}/revoke/", {"reason": "重复申报"}, format="json")
+    assert revoke.status_code == 400 and revoke["X-Error-Code"] == "invalid_transition"
+    assert "申请当前状态为“已提交待审核”，不能变更为“已撤销核准”" in revoke.content.decode()
+    refused = api(world.user("ent_rc1")).post(f"/api/policies/applications/{app.pk}/approve/", {})
+    assert refused.status_code == 403 and refused["X-Error-Code"] == "not_allowed"
+    app.refresh_from_db()
+    assert app.status == AwardStatus.SUBMITTED and not app.events.filter(kind="revoked").exists()

@@ -82,3 +82,26 @@ def test_scoping_of_applications(world: World, call: Call) -> None:
     assert Application.objects.restrict(world.user("prov_cq")).count() == 1
     assert not Application.objects.restrict(world.user("prov_js")).exists()
     assert not Application.objects.restrict(world.user("expert")).exists()
+
+
+def test_a_call_closes_once_by_its_table_whatever_an_old_copy_says(world: World, call: Call) -> None:
+    from selection.actions.calls import do_close_call
+
+    ministry = world.user("ministry")
+    do_close_call(ministry, Call.objects.get(pk=call.pk))
+    assert call.status == CallStatus.OPEN  # this copy was read before the call closed
+    with pytest.raises(ActionError) as err:
+        do_close_call(ministry, call)
+    assert err.value.code == "invalid_transition"
+    assert err.value.message == "申报批次当前状态为“已截止”，不能变更为“已截止”。"
+    closes = ChangeLog.objects.filter(object_repr=str(call), action="update")
+    assert [(e.before["status"], e.after["status"]) for e in closes] == [("open", "closed")]  # type: ignore[index]  # update rows have both
+
+
+def test_the_application_page_shows_its_timeline(world: World, call: Call, login) -> None:
+    app = draft(world, call)
+    do_recommend(world.user("prov_cq"), app, rank=1)
+    page = login("prov_cq").get(app.get_absolute_url()).content.decode()
+    timeline = page.split('id="timeline"', 1)[1].split("</table>", 1)[0]
+    assert "<td>创建</td>" in timeline and "<td>省级推荐</td><td>推荐顺位 1</td>" in timeline
+    assert "<td>operator_sp</td>" in timeline and "prov_cq" in timeline
