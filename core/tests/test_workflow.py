@@ -15,7 +15,7 @@ from django.test import override_settings
 from core import tasks, workflow
 from core.errors import ActionError
 from core.models import Job, TimelineEvent
-from core.testing.world import World
+from portal.testing.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_APPS = {"core", "accounts", "regions", "registry", "selection", "policies"}

@@ -10,11 +10,11 @@ import pytest
 from core import workflow
 from core.errors import ActionError
 from core.models import ChangeLog
-from core.testing.world import World
 from policies.actions.awards import do_approve_round
 from policies.actions.packs import do_change_pack_status, do_set_fund
 from policies.models import AwardApplication, AwardEvent, AwardStatus, PackStatus, PolicyPack
 from policies.tests.conftest import YEAR, enterprise, orders_claim
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

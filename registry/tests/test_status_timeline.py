@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from core.testing.world import World
+from portal.testing.world import World
 from registry.actions.bases import do_change_base_status
 from registry.models import BaseStatus, BaseStatusChange
 
