@@ -105,3 +105,29 @@ def test_the_application_page_shows_its_timeline(world: World, call: Call, login
     timeline = page.split('id="timeline"', 1)[1].split("</table>", 1)[0]
     assert "<td>创建</td>" in timeline and "<td>省级推荐</td><td>推荐顺位 1</td>" in timeline
     assert "<td>operator_sp</td>" in timeline and "prov_cq" in timeline
+
+
+def test_the_tables_of_review_notice_and_objection_refuse_what_they_do_not_list(world: World, call: Call) -> None:
+    """The actions check these first with their own words (该评审阶段已结束。, 公示已发布。); the tables
+    behind them refuse the same moves for any caller."""
+    from core import workflow
+    from selection.models import Notice, NoticeStatus, Objection, ObjectionStatus, ReviewStage, StageStatus
+
+    ministry = world.user("ministry")
+    stage = ReviewStage.objects.create(call=call, kind="preliminary", rubric=[])
+    workflow.transition(stage, StageStatus.CLOSED, ministry)
+    notice = Notice.objects.create(call=call, title="公示")
+    objection = Objection.objects.create(
+        notice=notice, name="张三", phone="13900001111", content="入驻企业数量不实。", lodged_at=call.deadline
+    )
+    refused = [
+        (stage, StageStatus.OPEN, "评审阶段当前状态为“已结束”，不能变更为“评审中”。"),
+        (notice, NoticeStatus.DESIGNATED, "公示当前状态为“拟定中”，不能变更为“已公布认定”。"),
+        (objection, ObjectionStatus.PENDING, "公示异议当前状态为“待处理”，不能变更为“待处理”。"),
+    ]
+    for obj, to, message in refused:
+        with pytest.raises(ActionError) as err:
+            workflow.transition(obj, to, ministry)
+        assert (err.value.code, err.value.message) == ("invalid_transition", message)
+    assert ReviewStage.objects.get(pk=stage.pk).status == StageStatus.CLOSED
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.DRAFT
