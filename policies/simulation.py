@@ -23,6 +23,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import log_event
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
@@ -290,7 +291,7 @@ def _overlay_lines(params: Params, overlaid: Params, changes: Mapping[str, Any],
     return lines
 
 
-def _fund(actor: Any, pack: PolicyPack, params: Params, overlaid: Params, comparison: Comparison) -> FundLine:
+def _fund(actor: User, pack: PolicyPack, params: Params, overlaid: Params, comparison: Comparison) -> FundLine:
     on = params.as_of(comparison.year)
     fund = restrict(Fund.objects.filter(pack=pack, year=comparison.year), actor, VIEW).first()
     if fund is not None:
@@ -302,7 +303,7 @@ def _fund(actor: Any, pack: PolicyPack, params: Params, overlaid: Params, compar
 
 
 def run_simulation(
-    actor: Any,
+    actor: User,
     pack: PolicyPack,
     *,
     year: int,

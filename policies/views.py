@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.acting import acting_user
 from core.errors import ActionError
 from core.roles import Role
 from core.scoping import ADD, CHANGE, VIEW, access, can, restrict
@@ -76,7 +77,7 @@ class PackDetailView(LoginRequiredMixin, View):
         except ActionError as exc:
             items, parameters, error = [], [], exc.message
         funds = restrict(Fund.objects.filter(pack=pack), request.user, VIEW).order_by("-year")
-        bureau = is_bureau_of(request.user, pack)
+        bureau = is_bureau_of(acting_user(request), pack)
         context = {
             "object": pack,
             "title": str(pack),
@@ -113,7 +114,7 @@ class FundDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         fund = access(Fund.objects.select_related("pack", "pack__region"), request.user, pk, VIEW)
         figures = fund_figures.figures(fund)
-        bureau = is_bureau_of(request.user, fund.pack)
+        bureau = is_bureau_of(acting_user(request), fund.pack)
         waiting = []
         if bureau:
             waiting = list(
@@ -216,7 +217,7 @@ class LedgerReverseView(LoginRequiredMixin, View):
 
 
 def _facts_enterprise(request: HttpRequest) -> Enterprise:
-    user: Any = request.user
+    user = acting_user(request)
     if user.role == Role.ENTERPRISE:
         return access(Enterprise.objects.all(), user, user.enterprise_id, VIEW)
     raw = request.GET.get("enterprise") or request.POST.get("enterprise")
@@ -229,7 +230,7 @@ class FactsView(LoginRequiredMixin, View):
     """An enterprise's facts, every kind, with forms to add those the user may record."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: Any = request.user
+        user = acting_user(request)
         if user.role not in (Role.ENTERPRISE, Role.BUREAU, Role.MINISTRY, Role.PROVINCE):
             raise PermissionDenied
         if user.role != Role.ENTERPRISE and not request.GET.get("enterprise"):

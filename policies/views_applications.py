@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.acting import acting_user
 from core import uploads
 from core.errors import ActionError
 from core.roles import Role
@@ -104,7 +105,7 @@ class ApplicationListView(ScopedListView):
         return super().base_queryset().order_by("-year", "-id")
 
     def extra_context(self) -> dict[str, Any]:
-        user: Any = self.request.user
+        user = acting_user(self.request)
         may_file = user.role in (Role.ENTERPRISE, Role.BUREAU) and can(user, AwardApplication, ADD)
         return {"may_file": may_file}
 
@@ -128,7 +129,7 @@ class ApplicationCreateView(LoginRequiredMixin, View):
     (`?enterprise=`). The pack is the one in force for the user (`?pack=` when several)."""
 
     def _context(self, request: HttpRequest) -> tuple[PolicyPack | None, Enterprise | None, list[Any]]:
-        user: Any = request.user
+        user = acting_user(request)
         if user.role not in (Role.ENTERPRISE, Role.BUREAU) or not can(user, AwardApplication, ADD):
             raise PermissionDenied
         packs = list(restrict(PolicyPack.objects.filter(status=PackStatus.ACTIVE), user, VIEW).select_related("region"))
@@ -267,7 +268,7 @@ class ApplicationDetailView(LoginRequiredMixin, View):
 
     @staticmethod
     def context(request: HttpRequest, app: AwardApplication) -> dict[str, Any]:
-        user: Any = request.user
+        user = acting_user(request)
         bureau = is_bureau_of(user, app.pack)
         may_change = restrict(AwardApplication.objects.filter(pk=app.pk), user, CHANGE).exists()
         status = app.status

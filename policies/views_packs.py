@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.acting import acting_user
 from core.roles import Role
 from core.scoping import VIEW, access
 from core.views import run_action
@@ -34,7 +35,7 @@ def available_packs() -> list[tuple[str, str]]:
 
 class PackRegisterView(LoginRequiredMixin, View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        user: Any = request.user
+        user = acting_user(request)
         if user.is_authenticated and (getattr(user, "role", None) != Role.BUREAU or user.region is None):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -45,7 +46,7 @@ class PackRegisterView(LoginRequiredMixin, View):
         return render(request, "policies/pack_register.html", {"title": _("登记扶持政策"), "packs": packs})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        user: Any = request.user
+        user = acting_user(request)
         code = request.POST.get("code", "")
         if code not in {c for c, _t in available_packs()}:
             from django.contrib import messages
@@ -59,7 +60,7 @@ class PackRegisterView(LoginRequiredMixin, View):
 class PackStatusView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         pack = access(PolicyPack.objects.all(), request.user, pk, VIEW)
-        if not is_bureau_of(request.user, pack):
+        if not is_bureau_of(acting_user(request), pack):
             raise PermissionDenied
         to_status = request.POST.get("to_status", "")
         if to_status in PACK_TRANSITIONS.get(pack.status, frozenset()):

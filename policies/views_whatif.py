@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.acting import acting_user
 from core.errors import ActionError, NotAllowedError
 from core.roles import Role
 from core.scoping import CHANGE, access, restrict
@@ -112,7 +113,7 @@ class WhatIfView(LoginRequiredMixin, View):
         sim: Simulation | None = None
         if not errors:
             try:
-                sim = run_simulation(request.user, pack, year=year, changes=changes, basis_year=basis)
+                sim = run_simulation(acting_user(request), pack, year=year, changes=changes, basis_year=basis)
             except NotAllowedError as exc:
                 raise PermissionDenied(exc.message) from exc
             except ActionError as exc:

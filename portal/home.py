@@ -11,13 +11,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.acting import acting_user
 from core.scoping import VIEW, can, restrict
 from registry.models import Base, BaseStatus, Enterprise
 
 
 class HomeView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: Any = request.user
+        user = acting_user(request)
         context: dict[str, Any] = {"title": _("首页")}
         if can(user, Base, VIEW):
             context["base_counts"] = restrict(Base.objects.all(), user, VIEW).aggregate(

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import BulkChange, bulk_log
 from core.models import ChangeLog, ChangeLoggedModel
 from regions.models import DemoCity, QuotaUnit, QuotaUnitKind, Region, RegionLevel
@@ -84,7 +85,7 @@ def _write(
     to_create: list[M],
     to_update: list[tuple[dict[str, Any], M]],
     fields: Sequence[str],
-    actor: Any,
+    actor: User | None,
     message: str,
     created_already: bool = False,
 ) -> int:
@@ -170,7 +171,7 @@ def _parse_regions(path: Path) -> list[_RegionRow]:
 
 
 def load_regions(
-    path: Path | str = REGIONS_FILE, actor: Any = None, year: int | None = None, source: str = REGIONS_SOURCE
+    path: Path | str = REGIONS_FILE, actor: User | None = None, year: int | None = None, source: str = REGIONS_SOURCE
 ) -> LoadResult:
     """Bring the regions table in line with a `code,name,level,parent_code` file.
 
@@ -248,7 +249,9 @@ def _log_message(path: Path) -> str:
 # --- quota units -------------------------------------------------------------------------------
 
 
-def load_quota_units(path: Path | str = QUOTA_UNITS_FILE, actor: Any = None, year: int | None = None) -> LoadResult:
+def load_quota_units(
+    path: Path | str = QUOTA_UNITS_FILE, actor: User | None = None, year: int | None = None
+) -> LoadResult:
     """Bring the quota units in line with a `code,name,kind,region_code,sort_order` file.
 
     Units are matched by code; units no longer in the file are kept and counted (`not_in_file`).
@@ -326,7 +329,9 @@ def load_quota_units(path: Path | str = QUOTA_UNITS_FILE, actor: Any = None, yea
 # --- demonstration cities ----------------------------------------------------------------------
 
 
-def load_demo_cities(path: Path | str = DEMO_CITIES_FILE, actor: Any = None, year: int | None = None) -> LoadResult:
+def load_demo_cities(
+    path: Path | str = DEMO_CITIES_FILE, actor: User | None = None, year: int | None = None
+) -> LoadResult:
     """Bring the demonstration cities in line with a `name,region_code,year_named,batch,document_no`
     file. A city is identified by its region and year named. An empty batch or document number in
     the file never blanks a value already stored (the ministry may have filled it in the
@@ -387,7 +392,7 @@ def load_demo_cities(path: Path | str = DEMO_CITIES_FILE, actor: Any = None, yea
     return result
 
 
-def load_all(actor: Any = None, year: int | None = None) -> dict[str, LoadResult]:
+def load_all(actor: User | None = None, year: int | None = None) -> dict[str, LoadResult]:
     """All three shipped files, regions first, in one transaction."""
     with transaction.atomic():
         return {

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.acting import acting_user
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.roles import Role
@@ -149,7 +150,7 @@ class BaseEditView(LoginRequiredMixin, View):
             if "covered_codes" in form.changed_data:
                 changes["covered_regions"] = form.cleaned_data["covered_codes"]
             try:
-                do_update_base(request.user, self.base, changes)
+                do_update_base(acting_user(request), self.base, changes)
             except ActionError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -238,7 +239,7 @@ class EnterpriseCreateView(LoginRequiredMixin, View):
             data = form.cleaned_data
             try:
                 enterprise = do_register_enterprise(
-                    request.user, form.instance, data.get("base"), data.get("entered_on")
+                    acting_user(request), form.instance, data.get("base"), data.get("entered_on")
                 )
             except NotAllowedError as exc:
                 raise PermissionDenied(exc.message) from exc

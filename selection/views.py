@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.acting import acting_user
 from core.roles import Role
 from core.scoping import ADD, CHANGE, EXPORT, VIEW, access, can, restrict
 from core.views import Column, ScopedListView, run_action
@@ -85,14 +86,14 @@ class CallCreateView(LoginRequiredMixin, View):
 class CallDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         call = access(Call.objects.all(), request.user, pk, VIEW)
-        user: Any = request.user
+        user = acting_user(request)
         applications = (
             restrict(Application.objects.filter(call=call), user, VIEW)
             .select_related("base", "quota_unit")
             .order_by("quota_unit__sort_order", "province_rank", "id")
         )
         own_application = None
-        if user.role == Role.OPERATOR:
+        if user.role == Role.OPERATOR and user.base_id is not None:
             own_application = Application.objects.filter(call=call, base_id=user.base_id).first()
         decisions = quota_decisions(call, list(applications.select_related("quota_unit__region")))
         rows = [(a, decisions.get(a.pk)) for a in applications]
@@ -114,7 +115,7 @@ class CallDetailView(LoginRequiredMixin, View):
 class ApplicationCreateView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         call = access(Call.objects.all(), request.user, pk, VIEW)
-        user: Any = request.user
+        user = acting_user(request)
         if not can(user, Application, ADD) or user.base is None:
             raise PermissionDenied
         form = ApplicationForm(request.POST)
@@ -152,7 +153,7 @@ class ApplicationLiveCheckView(LoginRequiredMixin, View):
         from selection.checks import live_check
 
         call = access(Call.objects.all(), request.user, pk, VIEW)
-        user: Any = request.user
+        user = acting_user(request)
         app_id = request.POST.get("application", "")
         application = None
         if app_id:

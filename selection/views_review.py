@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.acting import acting_user
 from core import exports
 from core.audit import log_change, log_event, save_logged
 from core.errors import ActionError, NotAllowedError
@@ -270,7 +271,7 @@ class StageAutoAssignView(MinistryOnlyMixin, View):
         failed = 0
         for entry in entries.order_by("id"):
             try:
-                made += len(do_auto_assign(request.user, entry))
+                made += len(do_auto_assign(acting_user(request), entry))
             except NotAllowedError as exc:
                 raise PermissionDenied(exc.message) from exc
             except ActionError as exc:
@@ -480,7 +481,7 @@ class ScoreSheetView(ExpertOnlyMixin, View):
         ticks = {k for k in keys if request.POST.get(f"check-{k}")}
         comment = request.POST.get("comment", "")
         try:
-            do_submit_score(request.user, sheet, points, checklist=dict.fromkeys(ticks, True), comment=comment)
+            do_submit_score(acting_user(request), sheet, points, checklist=dict.fromkeys(ticks, True), comment=comment)
         except NotAllowedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ActionError as exc:

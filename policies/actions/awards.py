@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError
@@ -51,7 +52,7 @@ MAX_EVIDENCE_LABEL = 64
 # Filing --------------------------------------------------------------------------------------------
 
 
-def _check_claim(actor: Any, pack: PolicyPack, enterprise: Enterprise, item: str, ref: int, year: int) -> None:
+def _check_claim(actor: User, pack: PolicyPack, enterprise: Enterprise, item: str, ref: int, year: int) -> None:
     role = getattr(actor, "role", None)
     if role == Role.ENTERPRISE:
         if actor.enterprise_id != enterprise.pk:
@@ -94,7 +95,7 @@ def _checked_evidence(files: Iterable[Any]) -> list[Any]:
     return checked
 
 
-def _store_evidence(actor: Any, app: AwardApplication, uploaded: Any, label: str) -> Evidence:
+def _store_evidence(actor: User, app: AwardApplication, uploaded: Any, label: str) -> Evidence:
     name = str(uploaded.name)[:255]
     evidence = Evidence(
         application=app,
@@ -109,7 +110,7 @@ def _store_evidence(actor: Any, app: AwardApplication, uploaded: Any, label: str
 
 
 def do_file_application(
-    actor: Any,
+    actor: User,
     pack: PolicyPack,
     enterprise: Enterprise,
     *,
@@ -149,7 +150,7 @@ def do_file_application(
     return app
 
 
-def do_attach_evidence(actor: Any, application: AwardApplication, uploaded: Any, label: str = "") -> Evidence:
+def do_attach_evidence(actor: User, application: AwardApplication, uploaded: Any, label: str = "") -> Evidence:
     (checked,) = _checked_evidence([uploaded])
     with transaction.atomic():
         app = locked_application(actor, application)
@@ -161,7 +162,7 @@ def do_attach_evidence(actor: Any, application: AwardApplication, uploaded: Any,
 # Computing ------------------------------------------------------------------------------------------
 
 
-def recompute(actor: Any, app: AwardApplication) -> AwardApplication:
+def recompute(actor: User, app: AwardApplication) -> AwardApplication:
     """Run the engine for the application (inside the caller's transaction, the row locked) and store
     amount, reason, trace, facts and the parameters' version; an event says what changed."""
     result = compute([app])[app.pk]
@@ -183,7 +184,7 @@ def recompute(actor: Any, app: AwardApplication) -> AwardApplication:
     return app
 
 
-def do_recompute_application(actor: Any, application: AwardApplication) -> AwardApplication:
+def do_recompute_application(actor: User, application: AwardApplication) -> AwardApplication:
     """Compute again with today's facts and parameters (the applicant before submitting, the bureau
     while auditing)."""
     with transaction.atomic():
@@ -195,7 +196,7 @@ def do_recompute_application(actor: Any, application: AwardApplication) -> Award
         return recompute(actor, app)
 
 
-def do_submit_application(actor: Any, application: AwardApplication) -> AwardApplication:
+def do_submit_application(actor: User, application: AwardApplication) -> AwardApplication:
     """Submit for audit; the engine computes it once more with the facts of this moment, which the
     application keeps."""
     with transaction.atomic():
@@ -212,7 +213,7 @@ def do_submit_application(actor: Any, application: AwardApplication) -> AwardApp
 # The bureau's decisions ---------------------------------------------------------------------------
 
 
-def do_return_application(actor: Any, application: AwardApplication, message: str) -> AwardApplication:
+def do_return_application(actor: User, application: AwardApplication, message: str) -> AwardApplication:
     """Return a submitted application to the applicant for correction, saying what to correct."""
     require_bureau(actor, _("退回补正"))
     message = (message or "").strip()
@@ -226,7 +227,7 @@ def do_return_application(actor: Any, application: AwardApplication, message: st
     return app
 
 
-def do_reject_application(actor: Any, application: AwardApplication, reason: str) -> AwardApplication:
+def do_reject_application(actor: User, application: AwardApplication, reason: str) -> AwardApplication:
     require_bureau(actor, _("审核"))
     reason = (reason or "").strip()
     if not reason:
@@ -256,7 +257,7 @@ def _fund_short(fund: Fund, remaining: int, wanted: int) -> ActionError:
 
 
 def do_approve_application(
-    actor: Any, application: AwardApplication, *, amount_fen: int | None = None, note: str = ""
+    actor: User, application: AwardApplication, *, amount_fen: int | None = None, note: str = ""
 ) -> AwardApplication:
     """Approve one submitted application for its computed amount (or less), charged to the fund of
     its year; refused when that is more than what is left of the fund."""
@@ -296,7 +297,7 @@ def do_approve_application(
 
 
 def do_approve_round(
-    actor: Any, fund: Fund, applications: Sequence[AwardApplication], *, note: str = ""
+    actor: User, fund: Fund, applications: Sequence[AwardApplication], *, note: str = ""
 ) -> list[AwardApplication]:
     """Approve several submitted applications of the fund's year together. When their computed
     amounts exceed what is left, the fund's allocation rule shares it (policies.rules.allocation):
@@ -397,7 +398,7 @@ def do_approve_round(
     return apps
 
 
-def _carry(actor: Any, app: AwardApplication, next_fund: Fund, amount: int, now: Any, note: str) -> AwardApplication:
+def _carry(actor: User, app: AwardApplication, next_fund: Fund, amount: int, now: Any, note: str) -> AwardApplication:
     """The part of a claim carried over: a tranche of the same claim charged to next year's fund."""
     tranche = AwardApplication(
         pack=app.pack,
@@ -428,7 +429,7 @@ def _carry(actor: Any, app: AwardApplication, next_fund: Fund, amount: int, now:
     return tranche
 
 
-def do_revoke_award(actor: Any, application: AwardApplication, reason: str) -> AwardApplication:
+def do_revoke_award(actor: User, application: AwardApplication, reason: str) -> AwardApplication:
     """Revoke an approved, unpaid award (a paid one is reversed in the ledger first); its amount
     returns to the fund."""
     require_bureau(actor, _("撤销核准"))

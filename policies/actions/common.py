@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.errors import ActionError, NotAllowedError, require_role
 from core.roles import Role
 from core.scoping import CHANGE, restrict
@@ -13,11 +12,11 @@ from policies.errors import PolicyErrorCode
 from policies.models import AwardApplication, Fund, PolicyPack
 
 
-def require_bureau(actor: Any, what: str) -> None:
+def require_bureau(actor: User, what: str) -> None:
     require_role(actor, Role.BUREAU, _("%(what)s由政策所在区县商务局办理。") % {"what": what})
 
 
-def locked_application(actor: Any, application: AwardApplication | int) -> AwardApplication:
+def locked_application(actor: User, application: AwardApplication | int) -> AwardApplication:
     """The application locked for the step, if the actor may change it; else not allowed."""
     pk = application if isinstance(application, int) else application.pk
     qs = AwardApplication.objects.select_for_update(of=("self",)).select_related("pack", "enterprise")
@@ -27,7 +26,7 @@ def locked_application(actor: Any, application: AwardApplication | int) -> Award
     return locked
 
 
-def locked_fund(actor: Any, pack_id: int, year: int, *, required: bool = True) -> Fund | None:
+def locked_fund(actor: User, pack_id: int, year: int, *, required: bool = True) -> Fund | None:
     qs = restrict(Fund.objects.select_for_update(of=("self",)), actor, CHANGE)
     fund = qs.filter(pack_id=pack_id, year=year).first()
     if fund is None and not restrict(PolicyPack.objects.filter(pk=pack_id), actor, CHANGE).exists():

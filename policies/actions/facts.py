@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import to_jsonable
@@ -60,7 +61,7 @@ def _set(fact: EnterpriseFact, values: dict[str, Any]) -> list[str]:
     return list(values)
 
 
-def do_record_fact(actor: Any, kind: str, enterprise: Enterprise, values: dict[str, Any]) -> EnterpriseFact:
+def do_record_fact(actor: User, kind: str, enterprise: Enterprise, values: dict[str, Any]) -> EnterpriseFact:
     model = fact_model(kind)
     role = getattr(actor, "role", None)
     if role == Role.ENTERPRISE and not model.self_reported:
@@ -81,7 +82,7 @@ def do_record_fact(actor: Any, kind: str, enterprise: Enterprise, values: dict[s
     return fact
 
 
-def do_update_fact(actor: Any, fact: EnterpriseFact, values: dict[str, Any], *, message: str = "") -> EnterpriseFact:
+def do_update_fact(actor: User, fact: EnterpriseFact, values: dict[str, Any], *, message: str = "") -> EnterpriseFact:
     """The enterprise corrects its own report, or the bureau maintains a fact; only sent fields change."""
     model = type(fact)
     with transaction.atomic():
@@ -97,7 +98,7 @@ def do_update_fact(actor: Any, fact: EnterpriseFact, values: dict[str, Any], *, 
 
 
 def do_correct_fact(
-    actor: Any, application: Any, kind: str, fact_id: int, field: str, value: Any, reason: str
+    actor: User, application: Any, kind: str, fact_id: int, field: str, value: Any, reason: str
 ) -> FactCorrection:
     """The bureau's audit: change one field of a fact of the applicant, with a reason (logged on the
     fact, recorded on the application, on its timeline), then compute the application again."""

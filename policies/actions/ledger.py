@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import log_change
 from core.errors import ActionError, NotAllowedError
@@ -64,7 +65,7 @@ def computation_trace(app: AwardApplication) -> dict[str, Any]:
     }
 
 
-def _write(entry: LedgerEntry, actor: Any, message: str) -> LedgerEntry:
+def _write(entry: LedgerEntry, actor: User, message: str) -> LedgerEntry:
     try:
         with transaction.atomic():
             entry.save()
@@ -75,7 +76,7 @@ def _write(entry: LedgerEntry, actor: Any, message: str) -> LedgerEntry:
 
 
 def do_pay(
-    actor: Any, application: AwardApplication, *, voucher_no: str, document_no: str = "", note: str = ""
+    actor: User, application: AwardApplication, *, voucher_no: str, document_no: str = "", note: str = ""
 ) -> LedgerEntry:
     """Pay an approved award its approved amount from the fund it is charged to, once."""
     require_bureau(actor, _("拨付"))
@@ -116,7 +117,7 @@ def do_pay(
     return entry
 
 
-def do_reverse(actor: Any, payment: LedgerEntry, *, voucher_no: str, reason: str) -> LedgerEntry:
+def do_reverse(actor: User, payment: LedgerEntry, *, voucher_no: str, reason: str) -> LedgerEntry:
     """Reverse a payment with a new entry of the opposite amount; the award is approved again (to be
     paid again, or revoked). The payment itself is never touched."""
     require_bureau(actor, _("冲正"))

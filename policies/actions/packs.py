@@ -4,11 +4,11 @@ and sets each year's fund and the rule that shares it when claims exceed it."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
@@ -24,7 +24,7 @@ from regions.models import Region
 
 
 def do_create_pack(
-    actor: Any,
+    actor: User,
     *,
     code: str,
     region: Region,
@@ -35,7 +35,7 @@ def do_create_pack(
 ) -> PolicyPack:
     """Register a pack whose rules are in policies/packs/<code>/; metadata defaults to the pack file's."""
     require_bureau(actor, _("登记扶持政策"))
-    if not region.code.startswith(actor.region.prefix):
+    if actor.region is None or not region.code.startswith(actor.region.prefix):
         raise NotAllowedError(_("只能登记本辖区的扶持政策。"))
     params = params_for(code)
     with transaction.atomic():
@@ -53,7 +53,7 @@ def do_create_pack(
     return pack
 
 
-def do_change_pack_status(actor: Any, pack: PolicyPack, to_status: str) -> PolicyPack:
+def do_change_pack_status(actor: User, pack: PolicyPack, to_status: str) -> PolicyPack:
     require_bureau(actor, _("政策的施行和停止"))
     with transaction.atomic():
         locked = restrict(PolicyPack.objects.select_for_update(of=("self",)), actor, CHANGE).filter(pk=pack.pk).first()
@@ -64,7 +64,7 @@ def do_change_pack_status(actor: Any, pack: PolicyPack, to_status: str) -> Polic
 
 
 def do_set_fund(
-    actor: Any,
+    actor: User,
     pack: PolicyPack,
     year: int,
     *,
@@ -112,7 +112,7 @@ def do_set_fund(
     return fund
 
 
-def is_bureau_of(actor: Any, pack: PolicyPack) -> bool:
+def is_bureau_of(actor: User, pack: PolicyPack) -> bool:
     return (
         getattr(actor, "role", None) == Role.BUREAU
         and restrict(PolicyPack.objects.filter(pk=pack.pk), actor, CHANGE).exists()

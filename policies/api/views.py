@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.acting import acting_user
 from core.api.views import EditableScopedViewSet, ReadOnlyScopedViewSet
 from core.errors import ActionError
 from core.roles import Role
@@ -104,7 +105,7 @@ class FundViewSet(ReadOnlyScopedViewSet):
         body = s.PolicyFundWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        fund = do_set_fund(request.user, data.pop("pack"), data.pop("year"), **data)
+        fund = do_set_fund(acting_user(request), data.pop("pack"), data.pop("year"), **data)
         return Response(s.PolicyFundSerializer(_with_sums(Fund.objects.filter(pk=fund.pk)).get()).data,
                         status=status.HTTP_201_CREATED)  # fmt: skip
 
@@ -133,7 +134,7 @@ class FundViewSet(ReadOnlyScopedViewSet):
         apps = list(AwardApplication.objects.filter(pk__in=ids))
         if len(apps) != len(set(ids)):
             raise ActionError(PolicyErrorCode.UNKNOWN_APPLICATION, field="applications")
-        done = do_approve_round(request.user, fund, apps, note=body.validated_data["note"])
+        done = do_approve_round(acting_user(request), fund, apps, note=body.validated_data["note"])
         return Response(s.AwardApplicationSerializer(done, many=True).data)
 
 
@@ -167,7 +168,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
             enterprise = getattr(request.user, "enterprise", None)
             if enterprise is None or getattr(request.user, "role", None) != Role.ENTERPRISE:
                 raise ActionError(PolicyErrorCode.ENTERPRISE_REQUIRED, field="enterprise")
-        app = do_file_application(request.user, data.pop("pack"), enterprise, **data)
+        app = do_file_application(acting_user(request), data.pop("pack"), enterprise, **data)
         response = self._detail(app)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -177,12 +178,12 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return self._detail(do_submit_application(request.user, self.get_object()))
+        return self._detail(do_submit_application(acting_user(request), self.get_object()))
 
     @extend_schema(summary="按当前事实和参数重新测算", request=None, responses=s.AwardApplicationDetailSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def recompute(self, request: Request, pk: str | None = None) -> Response:
-        return self._detail(do_recompute_application(request.user, self.get_object()))
+        return self._detail(do_recompute_application(acting_user(request), self.get_object()))
 
     @extend_schema(methods=["GET"], summary="证明材料", responses=s.AwardEvidenceSerializer(many=True))
     @extend_schema(
@@ -199,7 +200,9 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
             return Response(s.AwardEvidenceSerializer(app.evidence.all(), many=True).data)
         body = s.AwardEvidenceUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        evidence = do_attach_evidence(request.user, app, body.validated_data["file"], body.validated_data["label"])
+        evidence = do_attach_evidence(
+            acting_user(request), app, body.validated_data["file"], body.validated_data["label"]
+        )
         return Response(s.AwardEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="审核中更正事实（区县商务局，须填理由；更正后重新测算）", request=s.FactCorrectSerializer,
@@ -211,7 +214,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         body = s.FactCorrectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        do_correct_fact(request.user, app, d["fact_kind"], d["fact_id"], d["field"], d["value"], d["reason"])
+        do_correct_fact(acting_user(request), app, d["fact_kind"], d["fact_id"], d["field"], d["value"], d["reason"])
         return self._detail(app)
 
     @extend_schema(summary="更正记录", responses=s.FactCorrectionSerializer(many=True))
@@ -230,7 +233,9 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     def return_(self, request: Request, pk: str | None = None) -> Response:
         body = s.AwardReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._detail(do_return_application(request.user, self.get_object(), body.validated_data["message"]))
+        return self._detail(
+            do_return_application(acting_user(request), self.get_object(), body.validated_data["message"])
+        )
 
     @extend_schema(summary="核准（区县商务局）：不超过测算金额和年度资金余额", request=s.AwardApproveSerializer,
                    responses=s.AwardApplicationDetailSerializer)  # fmt: skip
@@ -239,7 +244,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         body = s.AwardApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         app = do_approve_application(
-            request.user, self.get_object(), amount_fen=body.validated_data.get("amount_fen"),
+            acting_user(request), self.get_object(), amount_fen=body.validated_data.get("amount_fen"),
             note=body.validated_data["note"],
         )  # fmt: skip
         return self._detail(app)
@@ -253,7 +258,9 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     def reject(self, request: Request, pk: str | None = None) -> Response:
         body = s.AwardReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._detail(do_reject_application(request.user, self.get_object(), body.validated_data["reason"]))
+        return self._detail(
+            do_reject_application(acting_user(request), self.get_object(), body.validated_data["reason"])
+        )
 
     @extend_schema(
         summary="撤销核准（区县商务局，未拨付的）",
@@ -264,7 +271,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         body = s.AwardReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._detail(do_revoke_award(request.user, self.get_object(), body.validated_data["reason"]))
+        return self._detail(do_revoke_award(acting_user(request), self.get_object(), body.validated_data["reason"]))
 
     @extend_schema(summary="拨付（区县商务局）：记入台账，每项奖补只拨付一次", request=s.AwardPaySerializer,
                    responses={201: s.LedgerEntryDetailSerializer})  # fmt: skip
@@ -272,7 +279,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     def pay(self, request: Request, pk: str | None = None) -> Response:
         body = s.AwardPaySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = do_pay(request.user, self.get_object(), **body.validated_data)
+        entry = do_pay(acting_user(request), self.get_object(), **body.validated_data)
         return Response(s.LedgerEntryDetailSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="办理记录", responses=s.AwardEventSerializer(many=True))
@@ -306,7 +313,7 @@ class LedgerViewSet(ReadOnlyScopedViewSet):
             raise PermissionDenied
         body = s.LedgerReverseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = do_reverse(request.user, self.get_object(), **body.validated_data)
+        entry = do_reverse(acting_user(request), self.get_object(), **body.validated_data)
         return Response(s.LedgerEntryDetailSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -322,14 +329,14 @@ class FactViewSet(EditableScopedViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         enterprise = data.pop("enterprise")
-        fact = do_record_fact(request.user, self.kind, enterprise, data)
+        fact = do_record_fact(acting_user(request), self.kind, enterprise, data)
         return Response(self.get_serializer_class()(fact).data, status=status.HTTP_201_CREATED)
 
     def patch_one(self, request: Request) -> Response:
         fact = self.get_object()
         body = self.get_serializer(fact, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        fact = do_update_fact(request.user, fact, dict(body.validated_data))
+        fact = do_update_fact(acting_user(request), fact, dict(body.validated_data))
         return Response(self.get_serializer_class()(fact).data)
 
 

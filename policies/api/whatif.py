@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.acting import acting_user
 from core.api.views import AuditedAPIMixin
 from core.scoping import CHANGE, access
 from policies.models import PolicyPack
@@ -65,7 +66,7 @@ class WhatIfView(AuditedAPIMixin, APIView):
         pack = access(PolicyPack.objects.select_related("region"), request.user, values["pack"], CHANGE)
         year = values.get("year") or default_year()
         sim = run_simulation(
-            request.user,
+            acting_user(request),
             pack,
             year=year,
             changes=values["changes"],

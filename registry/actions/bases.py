@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError, require_role
@@ -36,11 +37,11 @@ EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def editable_base_fields(actor: Any) -> tuple[str, ...]:
+def editable_base_fields(actor: User) -> tuple[str, ...]:
     return EDITABLE_FIELDS.get(getattr(actor, "role", ""), ())
 
 
-def do_update_base(actor: Any, base: Base, changes: dict[str, Any]) -> ChangeLog | None:
+def do_update_base(actor: User, base: Base, changes: dict[str, Any]) -> ChangeLog | None:
     """Write only the fields given, and only those the actor's role may edit.
 
     `covered_regions` (the ministry's) takes a list of regions; its change is logged as the
@@ -70,7 +71,7 @@ def do_update_base(actor: Any, base: Base, changes: dict[str, Any]) -> ChangeLog
 
 
 def do_change_base_status(
-    actor: Any,
+    actor: User,
     base: Base,
     to_status: str,
     *,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import uscc
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
@@ -18,7 +18,7 @@ from registry.models import Base, Enterprise, Residency
 
 
 def do_register_enterprise(
-    actor: Any, enterprise: Enterprise, base: Base | None = None, entered_on: datetime.date | None = None
+    actor: User, enterprise: Enterprise, base: Base | None = None, entered_on: datetime.date | None = None
 ) -> Enterprise:
     """Create the enterprise and, when a base is given, its residency there, in one transaction.
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
 from core.scoping import CHANGE, restrict
@@ -16,7 +16,7 @@ from registry.errors import RegistryErrorCode
 from registry.models import Residency
 
 
-def do_end_residency(actor: Any, residency: Residency, left_on: datetime.date, note: str = "") -> Residency:
+def do_end_residency(actor: User, residency: Residency, left_on: datetime.date, note: str = "") -> Residency:
     with transaction.atomic():
         locked = restrict(Residency.objects.select_for_update(), actor, CHANGE).filter(pk=residency.pk).first()
         if locked is None:

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.acting import acting_user
 from core.api.views import DestroyLoggedMixin, EditableScopedViewSet
 from core.pagination import scoped_rows
 from core.scoping import VIEW, restrict
@@ -40,7 +41,7 @@ class BaseViewSet(EditableScopedViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def editable_fields(self) -> Sequence[str]:
-        return editable_base_fields(self.request.user)
+        return editable_base_fields(acting_user(self.request))
 
     @extend_schema(summary="基地状态变更记录", responses=BaseStatusChangeSerializer(many=True))
     @action(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import delete_logged, log_change, save_logged
 from core.errors import ActionError, NotAllowedError
@@ -33,7 +34,7 @@ from selection.models import (
 
 
 def do_create_application(
-    actor: Any, call: Call, base: Base, *, area_m2: Decimal, operating_since: datetime.date
+    actor: User, call: Call, base: Base, *, area_m2: Decimal, operating_since: datetime.date
 ) -> Application:
     if call.status != CallStatus.OPEN:
         raise ActionError(SelectionErrorCode.CALL_NOT_OPEN)
@@ -49,7 +50,7 @@ def do_create_application(
 
 
 def do_update_application(
-    actor: Any, application: Application, *, area_m2: Decimal, operating_since: datetime.date
+    actor: User, application: Application, *, area_m2: Decimal, operating_since: datetime.date
 ) -> Application:
     """The operator corrects the declared facts of a draft (office area, operating since)."""
     with transaction.atomic():
@@ -63,7 +64,7 @@ def do_update_application(
     return locked
 
 
-def _locked_for_province(actor: Any, application: Application) -> Application:
+def _locked_for_province(actor: User, application: Application) -> Application:
     if getattr(actor, "role", None) != Role.PROVINCE:
         raise NotAllowedError(_("推荐和报送由省级商务主管部门办理。"))
     locked = restrict(Application.objects.select_for_update(), actor, CHANGE).filter(pk=application.pk).first()
@@ -72,7 +73,7 @@ def _locked_for_province(actor: Any, application: Application) -> Application:
     return locked
 
 
-def do_recommend(actor: Any, application: Application, rank: int) -> Application:
+def do_recommend(actor: User, application: Application, rank: int) -> Application:
     """The province recommends the application with its rank (1 = first); ranks decide the quota."""
     if rank < 1:
         raise ActionError(SelectionErrorCode.INVALID_RANK)
@@ -90,7 +91,7 @@ def do_recommend(actor: Any, application: Application, rank: int) -> Application
     return locked
 
 
-def do_submit(actor: Any, application: Application, now: datetime.datetime | None = None) -> Application:
+def do_submit(actor: User, application: Application, now: datetime.datetime | None = None) -> Application:
     """Submit a recommended application to the ministry. After the deadline it is refused, and the
     refusal and its moment are recorded (the call is a fact, not an error to hide)."""
     moment = now or timezone.now()
@@ -116,7 +117,7 @@ def do_submit(actor: Any, application: Application, now: datetime.datetime | Non
     return locked
 
 
-def _freeze_roster(actor: Any, application: Application, moment: datetime.datetime) -> str:
+def _freeze_roster(actor: User, application: Application, moment: datetime.datetime) -> str:
     """The roster of resident enterprises as it stands at submission, kept as an .xlsx document of
     the roster kind so that reviewers see what was submitted, not the registry of later days.
     Nothing is generated when the operator uploaded a roster file or the base has no current
@@ -149,7 +150,7 @@ def _freeze_roster(actor: Any, application: Application, moment: datetime.dateti
     return message
 
 
-def do_check_conditions(actor: Any, application: Application, at: datetime.datetime | None = None) -> list[Any]:
+def do_check_conditions(actor: User, application: Application, at: datetime.datetime | None = None) -> list[Any]:
     """Run the computed conditions of the call on the application and keep the result on it."""
     from selection.checks import check
 
@@ -174,7 +175,7 @@ def do_check_conditions(actor: Any, application: Application, at: datetime.datet
     return found
 
 
-def do_attach_document(actor: Any, application: Application, kind: str, uploaded: Any) -> ApplicationDocument:
+def do_attach_document(actor: User, application: Application, kind: str, uploaded: Any) -> ApplicationDocument:
     from django.conf import settings
 
     from selection.checks import params_for
@@ -206,7 +207,7 @@ WORK_PLAN_FIELDS = (
 )  # fmt: skip
 
 
-def do_save_work_plan(actor: Any, application: Application, changes: dict[str, str]) -> WorkPlan:
+def do_save_work_plan(actor: User, application: Application, changes: dict[str, str]) -> WorkPlan:
     """The operator writes the work plan while the application is a draft; only sent sections change."""
     unknown = set(changes) - set(WORK_PLAN_FIELDS)
     if unknown:
@@ -228,7 +229,7 @@ MIN_GOAL_YEARS, MAX_GOAL_YEARS = 3, 5  # 附件 三（二）：3—5年内创建
 
 
 def do_save_goals(
-    actor: Any, application: Application, first_year: int, rows: dict[str, tuple[str, list[str]]]
+    actor: User, application: Application, first_year: int, rows: dict[str, tuple[str, list[str]]]
 ) -> list[WorkPlanGoal]:
     """Replace the plan's goals. `rows`: indicator -> (baseline, targets for consecutive years as
     typed). Every problem is reported at once, naming the indicator and the year; nothing is half-written."""

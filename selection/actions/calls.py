@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import save_logged
 from core.errors import require_role
@@ -16,7 +16,7 @@ from selection.models import Call, CallStatus
 
 
 def do_open_call(
-    actor: Any, *, title: str, document_no: str, deadline: datetime.datetime, template: Call | None = None
+    actor: User, *, title: str, document_no: str, deadline: datetime.datetime, template: Call | None = None
 ) -> Call:
     """Open a call; a call used as template lends its rule parameters (quotas, thresholds)."""
     require_role(actor, Role.MINISTRY, _("只有商务部可以发布申报批次。"))
@@ -32,13 +32,13 @@ def do_open_call(
     return call
 
 
-def do_close_call(actor: Any, call: Call) -> Call:
+def do_close_call(actor: User, call: Call) -> Call:
     require_role(actor, Role.MINISTRY, _("只有商务部可以截止申报批次。"))
     workflow.transition(call, CallStatus.CLOSED, actor)
     return call
 
 
-def do_set_extra_slot(actor: Any, call: Call, quota_unit_code: str, approved: bool) -> Call:
+def do_set_extra_slot(actor: User, call: Call, quota_unit_code: str, approved: bool) -> Call:
     """The ministry's consent (酌情增加) to one more applicant of a province with ≥ 3 demonstration
     cities. Whether the province qualifies is the quota rule's business; this records the consent."""
     require_role(actor, Role.MINISTRY, _("只有商务部可以同意酌情增加名额。"))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import delete_logged, log_change, save_logged
 from core.calendar_data import get_calendar
@@ -42,7 +42,7 @@ from selection.models import (
 )
 
 
-def _ministry(actor: Any) -> None:
+def _ministry(actor: User) -> None:
     require_role(actor, Role.MINISTRY, _("拟认定名单、公示和认定由商务部办理。"))
 
 
@@ -72,7 +72,7 @@ def eligible_for_list(call: Call) -> list[tuple[Application, StageEntry]]:
 
 
 def do_draft_notice(
-    actor: Any,
+    actor: User,
     call: Call,
     *,
     title: str,
@@ -130,7 +130,7 @@ def notice_end(notice: Notice, starts_on: datetime.date) -> datetime.date:
 
 
 def do_publish_notice(
-    actor: Any, notice: Notice, starts_on: datetime.date | None = None, now: datetime.datetime | None = None
+    actor: User, notice: Notice, starts_on: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> Notice:
     """Publish the proposed list on the public page; the period runs from `starts_on` (day 1)."""
     _ministry(actor)
@@ -222,7 +222,7 @@ def do_lodge_objection(
 
 
 def do_rule_objection(
-    actor: Any, objection: Objection, outcome: str, ruling: str, *, withdraw_entry: bool = False
+    actor: User, objection: Objection, outcome: str, ruling: str, *, withdraw_entry: bool = False
 ) -> Objection:
     """Record how an objection was handled; an upheld one may take the base off the list."""
     _ministry(actor)
@@ -256,7 +256,7 @@ def do_rule_objection(
 
 
 def do_designate(
-    actor: Any, notice: Notice, *, document_no: str, date: datetime.date, now: datetime.datetime | None = None
+    actor: User, notice: Notice, *, document_no: str, date: datetime.date, now: datetime.datetime | None = None
 ) -> list[Application]:
     """After the notice period, with every objection handled: the bases on the list become national
     demonstration bases (registry status, document and date), their work-plan goals become their
@@ -320,7 +320,7 @@ def batch_of(title: str) -> str:
     return found.group(0) if found else title[:32]
 
 
-def _carry_goals(actor: Any, app: Application) -> None:
+def _carry_goals(actor: User, app: Application) -> None:
     """Each yearly target of the work plan becomes a BaseTarget of the base (monitored later); a
     target the base already has for the same indicator and year is replaced, with its history."""
     source = _("%(call)s创建工作方案") % {"call": app.call}

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import workflow
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError, require_role
@@ -86,7 +87,7 @@ def clean_rubric(rubric: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def do_open_stage(
-    actor: Any,
+    actor: User,
     call: Call,
     kind: str,
     *,
@@ -145,7 +146,7 @@ def _open_entry(entry: StageEntry) -> None:
         raise ActionError(SelectionErrorCode.STAGE_CLOSED)
 
 
-def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignment:
+def do_assign_expert(actor: User, entry: StageEntry, expert: Expert) -> Assignment:
     require_role(actor, Role.MINISTRY, _("评审专家由商务部分配。"))
     _open_entry(entry)
     found = conflicts(expert, entry.application)
@@ -165,7 +166,7 @@ def do_assign_expert(actor: Any, entry: StageEntry, expert: Expert) -> Assignmen
     return assignment
 
 
-def do_auto_assign(actor: Any, entry: StageEntry, reviewers: int | None = None) -> list[Assignment]:
+def do_auto_assign(actor: User, entry: StageEntry, reviewers: int | None = None) -> list[Assignment]:
     """Assign the least-loaded experts without a conflict until the entry has enough reviewers."""
     require_role(actor, Role.MINISTRY, _("评审专家由商务部分配。"))
     _open_entry(entry)
@@ -194,7 +195,7 @@ def do_auto_assign(actor: Any, entry: StageEntry, reviewers: int | None = None) 
 
 
 def do_submit_score(
-    actor: Any,
+    actor: User,
     assignment: Assignment,
     points: dict[str, Any],
     *,
@@ -240,7 +241,7 @@ def do_submit_score(
     return locked
 
 
-def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
+def do_close_stage(actor: User, stage: ReviewStage) -> ReviewStage:
     """Close a stage once every assigned expert has scored, and aggregate all its entries at once."""
     require_role(actor, Role.MINISTRY, _("评审由商务部组织。"))
     with transaction.atomic():
@@ -294,7 +295,7 @@ def do_close_stage(actor: Any, stage: ReviewStage) -> ReviewStage:
     return locked
 
 
-def do_decide_entry(actor: Any, entry: StageEntry, decision: str, note: str = "") -> StageEntry:
+def do_decide_entry(actor: User, entry: StageEntry, decision: str, note: str = "") -> StageEntry:
     """The ministry's conclusion on an entry of a closed stage: passed, failed, or to re-check."""
     require_role(actor, Role.MINISTRY, _("评审结论由商务部作出。"))
     if decision not in (Decision.PASSED, Decision.FAILED, Decision.RECHECK):
@@ -321,7 +322,7 @@ def do_decide_entry(actor: Any, entry: StageEntry, decision: str, note: str = ""
     return locked
 
 
-def do_schedule_defence(actor: Any, entry: StageEntry, at: datetime.datetime, place: str) -> StageEntry:
+def do_schedule_defence(actor: User, entry: StageEntry, at: datetime.datetime, place: str) -> StageEntry:
     """Set the time and place of an applicant's on-site defence; the applicant sees it on its page."""
     require_role(actor, Role.MINISTRY, _("现场答辩由商务部安排。"))
     if entry.stage.kind != StageKind.DEFENCE:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import uploads
 from core.audit import log_event
 from core.errors import ActionError, NotAllowedError
@@ -82,7 +82,7 @@ def _check_file(data: bytes, file_name: str) -> None:
         raise ActionError(refused.code, refused.message, field="file") from None
 
 
-def do_import_work_plan(actor: Any, application: Application, data: bytes, file_name: str) -> ImportReport:
+def do_import_work_plan(actor: User, application: Application, data: bytes, file_name: str) -> ImportReport:
     """Replace the plan's sections found in the document (the others stay as they are) and, when
     the document has a goals table, the goals. All or nothing."""
     may_change = restrict(Application.objects.filter(pk=application.pk), actor, CHANGE).exists()

@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.acting import acting_user
 from core.api.permissions import ScopedPermission
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError, CoreErrorCode
@@ -204,7 +205,7 @@ class NoticeViewSet(ReadOnlyScopedViewSet):
         missing = [str(i) for i in ids if i not in found]
         if missing:
             raise ActionError(SelectionErrorCode.INVALID_APPLICATION, ids="、".join(missing), field="applications")
-        notice = do_draft_notice(request.user, call, applications=[found[i] for i in ids], **data)
+        notice = do_draft_notice(acting_user(request), call, applications=[found[i] for i in ids], **data)
         return Response(self._out(notice), status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="发布公示（商务部）", request=PublishSerializer, responses=MinistryNoticeSerializer)
@@ -212,7 +213,7 @@ class NoticeViewSet(ReadOnlyScopedViewSet):
     def publish(self, request: Request, pk: str | None = None) -> Response:
         body = PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        notice = do_publish_notice(request.user, self.get_object(), body.validated_data.get("starts_on"))
+        notice = do_publish_notice(acting_user(request), self.get_object(), body.validated_data.get("starts_on"))
         return Response(self._out(notice))
 
     @extend_schema(summary="公布认定（商务部；公示期届满、异议处理完毕后）", request=DesignateSerializer,
@@ -222,7 +223,7 @@ class NoticeViewSet(ReadOnlyScopedViewSet):
         body = DesignateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         notice = self.get_object()
-        do_designate(request.user, notice, **body.validated_data)
+        do_designate(acting_user(request), notice, **body.validated_data)
         notice.refresh_from_db()
         return Response(self._out(notice))
 
@@ -269,6 +270,6 @@ class ObjectionViewSet(ReadOnlyScopedViewSet):
         body = RuleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        objection = do_rule_objection(request.user, self.get_object(), data["outcome"], data["ruling"],
+        objection = do_rule_objection(acting_user(request), self.get_object(), data["outcome"], data["ruling"],
                                       withdraw_entry=data["withdraw_entry"])  # fmt: skip
         return Response(ObjectionSerializer(objection).data)

@@ -22,6 +22,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.acting import acting_user
 from core.api.views import ReadOnlyScopedViewSet
 from core.roles import Role
 from core.scoping import VIEW, can, restrict
@@ -258,13 +259,13 @@ class ReviewStageViewSet(ReadOnlyScopedViewSet):
         call = data.pop("call")
         if "rubric" in data:
             data["rubric"] = [dict(item) for item in data["rubric"]]
-        stage = do_open_stage(request.user, call, **data)
+        stage = do_open_stage(acting_user(request), call, **data)
         return Response(self._one(stage.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="结束评审阶段并汇总得分（商务部）", request=None, responses=ReviewStageSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        stage = do_close_stage(request.user, self.get_object())
+        stage = do_close_stage(acting_user(request), self.get_object())
         return Response(self._one(stage.pk))
 
     def _one(self, pk: int) -> dict[str, Any]:
@@ -300,9 +301,9 @@ class StageEntryViewSet(ReadOnlyScopedViewSet):
         body = AssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if body.validated_data.get("auto"):
-            do_auto_assign(request.user, entry, body.validated_data.get("reviewers"))
+            do_auto_assign(acting_user(request), entry, body.validated_data.get("reviewers"))
         else:
-            do_assign_expert(request.user, entry, body.validated_data["expert"])
+            do_assign_expert(acting_user(request), entry, body.validated_data["expert"])
         return self._answer(entry.pk)
 
     @extend_schema(summary="作出评审结论（阶段结束后）", request=DecideSerializer, responses=StageEntrySerializer)
@@ -311,7 +312,7 @@ class StageEntryViewSet(ReadOnlyScopedViewSet):
         entry = self.get_object()
         body = DecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        do_decide_entry(request.user, entry, body.validated_data["decision"], body.validated_data["note"])
+        do_decide_entry(acting_user(request), entry, body.validated_data["decision"], body.validated_data["note"])
         return self._answer(entry.pk)
 
     @extend_schema(summary="安排现场答辩时间和地点", request=ScheduleSerializer, responses=StageEntrySerializer)
@@ -321,7 +322,7 @@ class StageEntryViewSet(ReadOnlyScopedViewSet):
         body = ScheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         do_schedule_defence(
-            request.user, entry, body.validated_data["defence_at"], body.validated_data["defence_place"]
+            acting_user(request), entry, body.validated_data["defence_at"], body.validated_data["defence_place"]
         )
         return self._answer(entry.pk)
 
@@ -370,6 +371,6 @@ class AssignmentViewSet(ReadOnlyScopedViewSet):
         body = ScoreSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        do_submit_score(request.user, sheet, d["points"], checklist=d["checklist"], comment=d["comment"])
+        do_submit_score(acting_user(request), sheet, d["points"], checklist=d["checklist"], comment=d["comment"])
         fresh = self.get_queryset().get(pk=sheet.pk)
         return Response(SheetSerializer(fresh, context=self.get_serializer_context()).data)

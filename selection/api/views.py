@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.acting import acting_user
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError
 from core.roles import Role
@@ -58,20 +59,20 @@ class CallViewSet(ReadOnlyScopedViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call = do_open_call(request.user, **serializer.validated_data)
+        call = do_open_call(acting_user(request), **serializer.validated_data)
         return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="截止申报批次（商务部）", request=None, responses=CallSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        return Response(CallSerializer(do_close_call(request.user, self.get_object())).data)
+        return Response(CallSerializer(do_close_call(acting_user(request), self.get_object())).data)
 
     @extend_schema(summary="同意或撤回酌情增加名额（商务部）", request=ExtraSlotSerializer, responses=CallSerializer)
     @action(detail=True, methods=["post"], url_path="extra-slot", serializer_class=ExtraSlotSerializer)
     def extra_slot(self, request: Request, pk: str | None = None) -> Response:
         body = ExtraSlotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        call = do_set_extra_slot(request.user, self.get_object(), body.validated_data["quota_unit"],
+        call = do_set_extra_slot(acting_user(request), self.get_object(), body.validated_data["quota_unit"],
                                  body.validated_data["approved"])  # fmt: skip
         return Response(CallSerializer(call).data)
 
@@ -116,7 +117,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         base = getattr(request.user, "base", None)
         if base is None:
             raise PermissionDenied
-        app = do_create_application(request.user, call, base, **data)
+        app = do_create_application(acting_user(request), call, base, **data)
         return Response(ApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="省级推荐（含推荐顺位）", request=RankSerializer, responses=ApplicationSerializer)
@@ -125,12 +126,14 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         app = self.get_object()
         body = RankSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return Response(ApplicationSerializer(do_recommend(request.user, app, body.validated_data["rank"])).data)
+        return Response(
+            ApplicationSerializer(do_recommend(acting_user(request), app, body.validated_data["rank"])).data
+        )
 
     @extend_schema(summary="报送商务部（逾期不予受理并记录）", request=None, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return Response(ApplicationSerializer(do_submit(request.user, self.get_object())).data)
+        return Response(ApplicationSerializer(do_submit(acting_user(request), self.get_object())).data)
 
     @extend_schema(summary="办理记录", responses=ApplicationEventSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=ApplicationEventSerializer, filter_backends=[])
@@ -148,7 +151,9 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     @extend_schema(summary="核验计算条件（结果保存在申报上）", request=None, responses=ConditionSerializer(many=True))
     @action(detail=True, methods=["post"], filter_backends=[])
     def check(self, request: Request, pk: str | None = None) -> Response:
-        return Response(ConditionSerializer(do_check_conditions(request.user, self._changeable()), many=True).data)
+        return Response(
+            ConditionSerializer(do_check_conditions(acting_user(request), self._changeable()), many=True).data
+        )
 
     @extend_schema(methods=["GET"], summary="申报材料", responses=DocumentSerializer(many=True))
     @extend_schema(
@@ -165,7 +170,9 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
             return Response(DocumentSerializer(app.documents.all(), many=True).data)
         body = DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        document = do_attach_document(request.user, app, body.validated_data["kind"], body.validated_data["file"])
+        document = do_attach_document(
+            acting_user(request), app, body.validated_data["kind"], body.validated_data["file"]
+        )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], summary="创建工作方案", responses=WorkPlanSerializer)
@@ -188,7 +195,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         changes = {k: v for k, v in data.items() if k != "summary_chars"}
         if any(not isinstance(v, str) for v in changes.values()):
             raise ActionError(SelectionErrorCode.NOT_TEXT)
-        return Response(WorkPlanSerializer(do_save_work_plan(request.user, app, changes)).data)
+        return Response(WorkPlanSerializer(do_save_work_plan(acting_user(request), app, changes)).data)
 
     @extend_schema(methods=["GET"], summary="创建目标", responses=GoalSerializer(many=True))
     @extend_schema(
@@ -205,7 +212,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
             body = GoalsWriteSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             rows = {g["indicator"]: (g["baseline"], list(g["targets"])) for g in body.validated_data["goals"]}
-            do_save_goals(request.user, app, body.validated_data["first_year"], rows)
+            do_save_goals(acting_user(request), app, body.validated_data["first_year"], rows)
         return Response(GoalSerializer(app.goals.all(), many=True).data)
 
     @extend_schema(
@@ -236,5 +243,5 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         upload = body.validated_data["file"]
         if (upload.size or 0) > settings.ECBASE_MAX_UPLOAD_BYTES:
             raise ActionError(SelectionErrorCode.TOO_LARGE, _("文件过大。"), field="file")
-        report = do_import_work_plan(request.user, app, upload.read(), upload.name or "")
+        report = do_import_work_plan(acting_user(request), app, upload.read(), upload.name or "")
         return Response(WorkPlanImportSerializer(report).data)
