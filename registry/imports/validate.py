@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.utils import timezone
 
 from core import uscc
@@ -236,35 +235,6 @@ def read_credit_code(value: Any) -> tuple[str, bool | None]:
     raise Bad("uscc_check", expected=result.expected_check)
 
 
-# Lookup tables for credit_codes_at_once: byte -> value in the GB 32100 alphabet (-1 outside it),
-# byte -> value in the GB 11714 organisation-code alphabet, and the registration authorities.
-_USCC_VALUE = np.full(256, -1, dtype=np.int64)
-_USCC_VALUE[np.frombuffer(uscc.ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(uscc.ALPHABET))
-_ORG_VALUE = np.zeros(256, dtype=np.int64)
-_ORG_VALUE[np.frombuffer(uscc.ORG_ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(uscc.ORG_ALPHABET))
-_AUTHORITY = np.zeros(256, dtype=bool)
-_AUTHORITY[np.frombuffer("".join(sorted(uscc.AUTHORITIES)).encode(), dtype=np.uint8)] = True
-_USCC_WEIGHTS = np.array(uscc.WEIGHTS, dtype=np.int64)
-_ORG_WEIGHTS = np.array(uscc.ORG_WEIGHTS, dtype=np.int64)
-
-
-def credit_codes_at_once(codes: list[str]) -> tuple[list[bool], list[bool]]:
-    """uscc.check of many 18-character ASCII codes taken as they are (no normalisation), in a
-    few array operations: (valid, organisation-code check passed) per code. A code found invalid
-    here may still be a valid code once normalised (lower case): read_credit_code decides."""
-    if not codes:
-        return [], []
-    data = np.frombuffer("".join(codes).encode("ascii"), dtype=np.uint8).reshape(len(codes), 18)
-    values = _USCC_VALUE[data]
-    ok = (values >= 0).all(axis=1) & _AUTHORITY[data[:, 0]]
-    expected = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
-    ok &= expected == values[:, 17]
-    rest = 11 - (_ORG_VALUE[data[:, 8:16]] @ _ORG_WEIGHTS) % 11
-    org_expected = np.where(rest == 10, ord("X"), np.where(rest == 11, ord("0"), ord("0") + rest))
-    org_ok = org_expected == data[:, 16]
-    return ok.tolist(), org_ok.tolist()
-
-
 def read_region(value: Any, ctx: Context) -> int:
     text = _text(value)
     if text.isdigit() and len(text) < 6:
@@ -420,14 +390,14 @@ def _read_text_column(cells: list[Any], limit: int) -> tuple[list[Any], list[int
 
 
 def _read_credit_codes(cells: list[Any]) -> tuple[list[Any], list[int]]:
-    """The credit-code column: clean codes checked all at once (credit_codes_at_once), the rest
+    """The credit-code column: clean codes checked all at once (core.uscc.check_many), the rest
     one by one through read_credit_code, which names the problem."""
     out: list[Any] = [None] * len(cells)
     clean = [k for k, v in enumerate(cells) if type(v) is str and len(v) == 18 and v.isascii()]
     passed: set[int] = set()
     if clean:
-        ok, org_ok = credit_codes_at_once([cells[k] for k in clean])
-        for k, good, org in zip(clean, ok, org_ok, strict=True):
+        many = uscc.check_many([cells[k] for k in clean], normalized=True)
+        for k, good, org in zip(clean, many.ok.tolist(), many.org_code_ok.tolist(), strict=True):
             if good:
                 out[k] = (cells[k], org)
                 passed.add(k)

@@ -486,7 +486,6 @@ def test_credit_codes_checked_at_once_agree_with_the_standard() -> None:
     import random
 
     from core import uscc
-    from registry.imports.validate import credit_codes_at_once
 
     rnd = random.Random(7)
     alphabet = uscc.ALPHABET + "IOZSVa"
@@ -495,7 +494,8 @@ def test_credit_codes_checked_at_once_agree_with_the_standard() -> None:
         body = rnd.choice("159ANYX0") + "".join(rnd.choice(alphabet) for _ in range(16))
         good = uscc.make(body) if all(c in uscc.ALPHABET for c in body) else body + "0"
         codes.append(good if rnd.random() < 0.5 else good[:17] + rnd.choice(uscc.ALPHABET))
-    ok, org_ok = credit_codes_at_once(codes)
+    many = uscc.check_many(codes, normalized=True)
+    ok, org_ok = many.ok.tolist(), many.org_code_ok.tolist()
     for text, passed, org in zip(codes, ok, org_ok, strict=True):
         result = uscc.check(text)
         assert passed == (result.ok and result.code == text), text
