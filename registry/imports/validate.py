@@ -1,6 +1,8 @@
 """Checking every cell of an uploaded table and collecting ALL errors (never stopping at the first).
 
-The per-cell readers are small functions that return the value or raise `Bad`; lookups (regions,
+The per-cell readers are core.tabular's (one set of yes/no words, exact numbers, dates) and the
+registry's own (credit codes, regions, bases); each returns the value or raises `Bad`
+(core.tabular.CellProblem). Lookups (regions,
 bases, quota units) are dictionaries loaded once, so a 60,000-row file costs a few hundred
 milliseconds here. The checks that need the enterprises already registered (scope, changes) are
 done by the action, inside its transaction.
@@ -11,7 +13,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import operator
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +20,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from core import uscc
+from core import tabular, uscc
 from core.roles import Role
 from core.scoping import CHANGE
+from core.tabular import CellProblem as Bad
+from core.tabular import cell_text as _text
+from core.tabular import is_blank as _is_blank
 from core.text import normalize_name
 from registry.actions.imports import BaseRow, RosterRow
 from registry.imports.columns import (
@@ -33,31 +37,20 @@ from registry.imports.columns import (
     DATE,
     DECIMAL,
     INTEGER,
-    NO,
     QUOTA_UNIT,
     REGION,
     ROSTER_COLUMNS,
     TEXT,
     YEAR,
-    YES,
     Col,
     issue,
 )
 from registry.imports.parse import Table
 
-CENT = decimal.Decimal("0.01")
-MAX_DECIMAL = decimal.Decimal("1e12")
+MAX_DECIMAL = decimal.Decimal("999999999999.99")  # below 1e12 (万元, 平方米)
+MAX_INTEGER = 2_000_000_000
+FIRST_YEAR = 1949
 PROGRESS_EVERY = 5000
-_DATE_CN = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
-TRUE_WORDS = {YES, "Y", "YES", "TRUE", "1", "是的", "√"}
-FALSE_WORDS = {NO, "N", "NO", "FALSE", "0", "×"}
-
-
-class Bad(Exception):  # noqa: N818  (a cell verdict, caught right away)
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass
@@ -96,113 +89,23 @@ class Context:
         )
 
 
-def _text(value: Any) -> str:
-    if type(value) is str:
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return "" if value is None else str(value).strip()
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or value == "" or (type(value) is str and not value.strip())
-
-
 def read_decimal(value: Any) -> decimal.Decimal:
-    if isinstance(value, bool):
-        raise Bad("not_number")
-    if isinstance(value, float):
-        number = decimal.Decimal(repr(value))
-    elif isinstance(value, int):
-        number = decimal.Decimal(value)
-    else:
-        text = _text(value).replace(",", "").replace("，", "")
-        try:
-            number = decimal.Decimal(text)
-        except decimal.InvalidOperation:
-            raise Bad("not_number") from None
-        if not number.is_finite():
-            raise Bad("not_number")
-    if number < 0:
-        raise Bad("negative")
-    if number >= MAX_DECIMAL:
-        raise Bad("number_too_large")
-    rounded = number.quantize(CENT)
-    if rounded != number:
-        raise Bad("decimals")
-    return rounded
+    return tabular.read_decimal(value, places=2, high=MAX_DECIMAL)
 
 
 def read_integer(value: Any) -> int:
-    if isinstance(value, bool):
-        raise Bad("not_number")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise Bad("not_integer")
-        number = int(value)
-    else:
-        text = _text(value).replace(",", "")
-        try:
-            number = int(text)
-        except ValueError:
-            try:
-                exact = decimal.Decimal(text)
-            except decimal.InvalidOperation:
-                raise Bad("not_number") from None
-            if not exact.is_finite() or exact != exact.to_integral_value():
-                raise Bad("not_integer") from None
-            number = int(exact)
-    if number < 0:
-        raise Bad("negative")
-    if number > 2_000_000_000:
-        raise Bad("number_too_large")
-    return number
+    return tabular.read_integer(value, high=MAX_INTEGER)
 
 
 def read_date(value: Any, today: datetime.date) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    else:
-        text = _text(value)
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            match = _DATE_CN.match(text)
-            if not match:
-                raise Bad("bad_date") from None
-            try:
-                day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                raise Bad("bad_date") from None
-    if day > today:
-        raise Bad("future_date", today=today.isoformat())
-    return day
+    return tabular.read_date(value, today=today)
 
 
 def read_year(value: Any, today: datetime.date) -> int:
-    year = read_integer(value)
-    if not 1949 <= year <= today.year + 1:
-        raise Bad("bad_year", min=1949, max=today.year + 1)
-    return year
+    return tabular.read_year(value, low=FIRST_YEAR, high=today.year + 1)
 
 
-def read_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).upper()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise Bad("bad_bool")
+read_bool = tabular.read_bool
 
 
 _USCC_CHARS = frozenset(uscc.ALPHABET)
@@ -275,18 +178,7 @@ def _reader(col: Col, ctx: Context) -> Callable[[Any], Any]:
     if col.kind == YEAR:
         return lambda v: read_year(v, ctx.today)
     if col.kind == CHOICE:
-        labels = dict(col.choices)
-        keys = {key: key for _label, key in col.choices}
-        shown = "、".join(col.choice_labels)
-
-        def choice(value: Any) -> str:
-            text = _text(value)
-            found = labels.get(text) or keys.get(text)
-            if found is None:
-                raise Bad("bad_choice", choices=shown)
-            return found
-
-        return choice
+        return tabular.Choices([(key, label) for label, key in col.choices])
     if col.kind == BASE:
         cache: dict[str, int] = {}
 

@@ -501,3 +501,17 @@ def test_credit_codes_checked_at_once_agree_with_the_standard() -> None:
         assert passed == (result.ok and result.code == text), text
         if passed:
             assert org == result.org_code_ok, text
+
+
+def test_yes_and_no_in_the_platform_words(login: Any) -> None:
+    """The roster takes the same yes/no words as every file (core.tabular): 是/否, 有/无, √/×,
+    Y/N, YES/NO, TRUE/FALSE, 1/0, in any case and full-width."""
+    words = {1: "√", 2: "×", 3: "有", 4: "无", 5: "TRUE", 6: "ｎｏ", 7: "y", 8: "0"}
+    job = job_of(upload(login("operator_rc"), xlsx([row(n, 是否电商企业=w) for n, w in words.items()])))
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    stored = dict(
+        Enterprise.objects.filter(credit_code__in=[code(100 + n) for n in words]).values_list(
+            "credit_code", "is_ecommerce"
+        )
+    )
+    assert stored == {code(100 + n): n in (1, 3, 5, 7) for n in words}
