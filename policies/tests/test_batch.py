@@ -271,7 +271,7 @@ def test_more_rows_than_a_worksheet_holds_continue_on_the_next_sheet(tmp_path: P
     )
     out = tmp_path / "awards.xlsx"
     result = write_awards(out, compute(facts, params, 2026), facts.enterprises, params, year=2026, source="test",
-                          generated=datetime.datetime(2026, 1, 1), rows_per_sheet=2)  # fmt: skip
+                          generated=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), rows_per_sheet=2)  # fmt: skip
     assert result["sheets"] == 3
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:3] == ["奖补明细", "奖补明细2", "奖补明细3"]
