@@ -21,9 +21,9 @@ from core.tabular import CellProblem
 D = datetime.date
 
 
-def excel_datetime(*args: int) -> datetime.datetime:
+def excel_datetime(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
     """A date-time cell as calamine gives it: naive, as Excel stores it (a cell has no time zone)."""
-    return datetime.datetime(*args)  # noqa: DTZ001  (the naive value is what is being read)
+    return datetime.datetime(year, month, day, hour, minute)  # noqa: DTZ001  (the naive value is what is read)
 
 
 def problem(read: Any, value: Any, **kwargs: Any) -> str:
