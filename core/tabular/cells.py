@@ -18,9 +18,10 @@ What a cell can hold: calamine gives str, int, float, bool, datetime.date/dateti
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -97,12 +98,15 @@ def read_text(value: Any, *, max_length: int = 0) -> str:
 
 def read_number(value: Any) -> Decimal:
     """Any number cell as an exact Decimal (not_number otherwise)."""
-    if isinstance(value, bool):
-        raise CellProblem("not_number")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+    kind = type(value)
+    if kind is float:
         number = Decimal(repr(value))
+    elif kind is int:
+        return Decimal(value)
+    elif kind is bool:
+        raise CellProblem("not_number")
+    elif isinstance(value, int):  # an int subclass other than bool
+        return Decimal(int(value))
     else:
         text = unicodedata.normalize("NFKC", cell_text(value)).translate(_SEPARATORS)
         try:
@@ -117,9 +121,24 @@ def read_number(value: Any) -> Decimal:
 def read_integer(value: Any, *, low: int = 0, high: int | None = None) -> int:
     """A whole number in [low, high]: not_integer, negative (below 0 when low ≥ 0), too_small,
     too_large."""
-    number = read_number(value)
-    if number != number.to_integral_value():
-        raise CellProblem("not_integer")
+    return _integer(low, high, value)
+
+
+def integer_reader(*, low: int = 0, high: int | None = None) -> Callable[[Any], int]:
+    """read_integer with its bounds bound, for reading a column cell by cell."""
+    return functools.partial(_integer, low, high)
+
+
+def _integer(low: int, high: int | None, value: Any) -> int:
+    kind = type(value)
+    if kind is int:  # the usual Excel cell: no Decimal needed
+        number: int | Decimal = value
+    elif kind is float and value.is_integer():
+        number = int(value)
+    else:
+        number = read_number(value)
+        if number != number.to_integral_value():
+            raise CellProblem("not_integer")
     if number < low:
         raise CellProblem("negative" if number < 0 <= low else "too_small", low=low)
     if high is not None and number > high:
@@ -127,16 +146,35 @@ def read_integer(value: Any, *, low: int = 0, high: int | None = None) -> int:
     return int(number)
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(10)}
+
+
 def read_decimal(value: Any, *, places: int = 2, low: Decimal | int = 0, high: Decimal | int | None = None) -> Decimal:
     """A decimal with at most `places` decimals, returned with exactly that scale (5 → 5.00)."""
-    number = read_number(value)
+    return _decimal(_QUANTA.get(places) or Decimal(1).scaleb(-places), low, high, value)
+
+
+def decimal_reader(
+    *, places: int = 2, low: Decimal | int = 0, high: Decimal | int | None = None
+) -> Callable[[Any], Decimal]:
+    """read_decimal with its scale and bounds bound, for reading a column cell by cell."""
+    return functools.partial(_decimal, Decimal(1).scaleb(-places), low, high)
+
+
+def _decimal(quantum: Decimal, low: Decimal | int, high: Decimal | int | None, value: Any) -> Decimal:
+    if type(value) is float:  # the usual Excel cell, without a call to read_number
+        number = Decimal(repr(value))
+        if not number.is_finite():
+            raise CellProblem("not_number")
+    else:
+        number = read_number(value)
     if number < low:
         raise CellProblem("negative" if number < 0 <= low else "too_small", low=low)
     if high is not None and number > high:
         raise CellProblem("too_large", high=high)
-    scaled = number.quantize(Decimal(1).scaleb(-places))
+    scaled = number.quantize(quantum)
     if scaled != number:
-        raise CellProblem("decimals", places=places)
+        raise CellProblem("decimals", places=-int(quantum.as_tuple().exponent))
     return scaled
 
 
