@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -73,7 +74,7 @@ class CalendarListView(LoginRequiredMixin, View):
             "title": _("节假日安排"),
             "rows": rows,
             "can_edit": can(request.user, CalendarYear, ADD),
-            "next_year": (years[0].year + 1) if years else datetime.date.today().year,
+            "next_year": (years[0].year + 1) if years else timezone.localdate().year,
         }
         return render(request, "core/calendar_list.html", context)
 

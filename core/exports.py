@@ -65,7 +65,7 @@ def write_xlsx(target: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]
         for c, v in enumerate(row):
             v = _plain(v)
             if isinstance(v, datetime.date) and not isinstance(v, datetime.datetime):
-                ws.write_datetime(r, c, datetime.datetime(v.year, v.month, v.day), date_fmt)
+                ws.write_datetime(r, c, v, date_fmt)  # a date: Excel dates have no time zone
             elif isinstance(v, decimal.Decimal):
                 ws.write_number(r, c, float(v))
             else:

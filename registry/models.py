@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
@@ -95,7 +96,7 @@ class Base(ChangeLoggedModel):
         if not result.ok:
             raise ValidationError({"operator_credit_code": _("运营主体统一社会信用代码校验未通过。")})
         self.operator_credit_code = result.code
-        if self.operating_since and self.operating_since > datetime.date.today():
+        if self.operating_since and self.operating_since > timezone.localdate():
             raise ValidationError({"operating_since": _("投入运营日期不能晚于今天。")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:

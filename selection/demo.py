@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -90,7 +91,7 @@ def seed_selection(seed: int = 2015) -> dict[str, int]:
         return {}
     rng = random.Random(seed)
     ministry = User.objects.get(username="ministry")
-    today = datetime.date.today()
+    today = timezone.localdate()
     open_call = do_open_call(
         ministry,
         title=_("第三批国家电子商务示范基地创建（演示）"),

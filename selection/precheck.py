@@ -20,9 +20,8 @@ import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tabular import header_key, read_rows
 from regions.models import QuotaUnit, Region
-from registry.imports.columns import header_key
-from registry.imports.parse import read_rows
 from selection.checks import allocate_ranked, coverage, params_for
 from selection.messages import condition_message
 from selection.models import Call

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from core import uscc
@@ -82,3 +84,48 @@ def test_category_comes_from_the_first_two_characters() -> None:
     assert uscc.category("91110000600037341L") == "enterprise"
     assert uscc.category(uscc.make("92500153000000001")) == "individual"
     assert uscc.category(uscc.make("93500153000000001")) == "cooperative"
+
+
+# ---- many codes at once (check_many) ------------------------------------------------------------
+
+
+def _corpus() -> list[object]:
+    """Valid codes, each corrupted in one place, typed with spreadsheet noise, and malformed."""
+    rnd = random.Random(7)
+    codes: list[object] = []
+    for _ in range(3000):
+        alphabet = uscc.ALPHABET if rnd.random() < 0.8 else uscc.ALPHABET + "IOZSVa"
+        body = rnd.choice("159ANYX0") + "".join(rnd.choice(alphabet) for _ in range(16))
+        good = uscc.make(body) if all(c in uscc.ALPHABET for c in body) else body + "0"
+        codes.append(good if rnd.random() < 0.5 else good[:17] + rnd.choice(uscc.ALPHABET))
+    codes += [c.lower() for c in VALID] + [f" {c}\u3000" for c in VALID]
+    codes += ["９１１１００００６０００３７３４１Ｌ", "", None, 12, "123", "91110000600037341LL", "Z1110000600037341L"]
+    codes += ["B1110000600037341L", "9111000060003734IL", "91110000600037341é", *LETTER_AUTHORITIES]
+    return codes
+
+
+def test_check_many_agrees_with_check_on_every_code() -> None:
+    codes = _corpus()
+    many = uscc.check_many(codes)
+    assert len(many) == len(codes)
+    for i, raw in enumerate(codes):
+        assert many.result(i) == uscc.check(raw), raw
+    assert 500 < int(many.ok.sum()) < len(codes) - 500  # both kinds are there
+
+
+def test_check_many_of_normalised_codes_needs_no_normalisation_and_agrees() -> None:
+    """normalized=True (an import's clean column): a code passes exactly when `check` passes it
+    and leaves it as it was; a code that needs normalising fails here, to be sent to `check`."""
+    codes = [c for c in _corpus() if isinstance(c, str)]
+    many = uscc.check_many(codes, normalized=True)
+    for i, text in enumerate(codes):
+        result = uscc.check(text)
+        assert bool(many.ok[i]) == (result.ok and result.code == text), text
+        if many.ok[i]:
+            assert bool(many.org_code_ok[i]) == result.org_code_ok, text
+    assert not uscc.check_many([VALID[0].lower()], normalized=True).ok[0]
+
+
+def test_check_many_of_nothing() -> None:
+    many = uscc.check_many([])
+    assert len(many) == 0 and many.ok.shape == (0,)

@@ -14,9 +14,7 @@ Headers are the file contract, so they are fixed literals; help texts go through
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -58,10 +56,6 @@ class Column:
     def alias_unit(self) -> str:
         """The unit of the Chinese header, for the notes."""
         return {MONEY: "元", RATE: "%"}.get(self.cell, "")
-
-
-def header_key(text: Any) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
 
 
 ENTERPRISE = Column("enterprise", "企业编号", ID, help=_("企业的编号（整数），须在 enterprises 工作表中"))

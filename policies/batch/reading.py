@@ -11,24 +11,25 @@ or repeated header is an error, a missing optional column is empty. Fully blank 
 Nothing is returned unless every cell is valid: the errors are collected (all of them, never only
 the first) and raised together, each naming the sheet, the Excel row (header = 1), the column as
 written and the rule broken, in Chinese.
+
+Cells are read by core.tabular (the same yes/no words, numbers, dates and lists as every other file
+of the platform); what is this contract's own — money in fen or yuan, rates in ppm or per cent by
+the header — is built here on its exact numbers.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineWorkbook
 
+from core import tabular
+from core.tabular import CellError, CellProblem, TableError, header_key, is_blank, read_number
 from policies.batch.columns import (
     BOOL,
     CASE_ITEM,
@@ -50,34 +51,20 @@ from policies.batch.columns import (
     YEAR,
     YEAR_RANGE,
     Column,
-    header_key,
 )
 from policies.rules.facts import SCHEMAS, Facts
 from policies.rules.params import Params
 
 MAX_TEXT = 255
 MAX_ID = 2**62
-_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
-TRUE_WORDS = {"是", "TRUE"}
-FALSE_WORDS = {"否", "FALSE"}
 
+# The rules of this workbook beyond the kernel's (core.tabular.errors.RULES), and its words for a year.
 RULES: dict[str, Any] = {
-    "required": gettext_lazy("必填，不能为空"),
-    "not_integer": gettext_lazy("应为整数"),
-    "not_positive": gettext_lazy("应为正整数（1 起）"),
-    "negative": gettext_lazy("不能为负数"),
-    "too_large": gettext_lazy("数值过大"),
-    "not_number": gettext_lazy("应为数字"),
+    "bad_year": gettext_lazy("年度应在 %(low)s 至 %(high)s 之间"),
     "yuan_decimals": gettext_lazy("金额以元为单位，最多两位小数"),
     "fen_integer": gettext_lazy("列名为 %(name)s 时金额以分为单位，应为整数（按元填写请用列名“%(alias)s”）"),
     "rate_decimals": gettext_lazy("利率以百分数填写，最多四位小数（如 4.35 或 4.35%）"),
     "ppm_integer": gettext_lazy("列名为 %(name)s 时利率以百万分之一为单位，应为整数（如 43500；或写成 4.35%）"),
-    "bad_date": gettext_lazy("不是有效日期（可填 2025-01-31、2025/1/31、2025年1月31日或 Excel 日期）"),
-    "date_with_time": gettext_lazy("应为日期，不含时刻"),
-    "bad_bool": gettext_lazy("应为“是”或“否”（也可填 true 或 false）"),
-    "bad_year": gettext_lazy("年度应在 %(low)s 至 %(high)s 之间"),
-    "bad_choice": gettext_lazy("应为以下之一：%(choices)s"),
-    "too_long": gettext_lazy("不超过 %(max)s 个字"),
     "end_before_start": gettext_lazy("不能早于“%(other)s”（%(date)s）"),
     "duplicate_id": gettext_lazy("编号 %(id)s 重复（第 %(rows)s 行）"),
     "unknown_enterprise": gettext_lazy("企业编号 %(id)s 不在 enterprises 工作表中"),
@@ -86,122 +73,36 @@ RULES: dict[str, Any] = {
     "unknown_column": gettext_lazy("不是该工作表的列（可用列名：%(columns)s）"),
     "duplicate_column": gettext_lazy("与第 %(other)s 列是同一列"),
     "missing_column": gettext_lazy("缺少必需的列（%(name)s 或 %(alias)s）"),
-    "not_a_workbook": gettext_lazy("无法读取工作簿：%(detail)s"),
 }
 
-
-class Bad(Exception):  # noqa: N818  (a cell verdict, caught right away)
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int  # Excel row (header = 1); 0 for the workbook or the sheet as a whole
-    column: str  # the header as written, or the contract's column
-    value: str
-    code: str
-    message: str  # a Chinese sentence naming sheet, row, column and rule
-
-
-class WorkbookError(Exception):
-    def __init__(self, errors: list[CellError]) -> None:
-        super().__init__(f"{len(errors)} errors in the facts workbook")
-        self.errors = errors
+Bad = CellProblem
+WorkbookError = TableError  # what the command catches: every CellError of the workbook
 
 
 def rule_text(code: str, **params: Any) -> str:
-    return str(RULES[code]) % params if params else str(RULES[code])
+    return tabular.rule_text(code, RULES, **params)
 
 
 def error(sheet: str, row: int, column: str, value: Any, code: str, **params: Any) -> CellError:
-    rule = rule_text(code, **params)
-    if row and column:
-        where = _("工作表“%(sheet)s”第 %(row)s 行“%(column)s”列") % {"sheet": sheet, "row": row, "column": column}
-    elif column:
-        where = _("工作表“%(sheet)s”“%(column)s”列") % {"sheet": sheet, "column": column}
-    elif sheet:
-        where = _("工作表“%(sheet)s”") % {"sheet": sheet}
-    else:
-        where = _("工作簿")
-    shown = _text(value)
-    text = f"{where}：{rule}"
-    if shown and row:
-        text += _("（所填：%(value)s）") % {"value": shown[:40]}
-    return CellError(sheet, row, column, shown, code, text)
+    """工作表“costs”第 2 行“金额（元）”列：金额以元为单位，最多两位小数（所填：12.345）"""
+    return tabular.cell_error(row, column, value, code, sheet=sheet, show_value=True, rules=RULES, **params)
 
 
 # ---- cells ------------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _exact(value: Any) -> Decimal:
-    """A number cell as an exact decimal: Excel numbers arrive as binary floats, whose shortest
-    repr is what was typed (1234.56 stays 1234.56, never 1234.5599…)."""
-    if isinstance(value, bool):
-        raise Bad("not_number")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-    else:
-        text = _text(value).replace(",", "").replace("，", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise Bad("not_number") from None
-    if not number.is_finite():
-        raise Bad("not_number")
-    return number
-
-
 def read_whole(value: Any, *, low: int = 0, high: int = MAX_COUNT) -> int:
-    number = _exact(value)
-    if number != number.to_integral_value():
-        raise Bad("not_integer")
-    if number < 0:
-        raise Bad("negative")
-    if number < low:
-        raise Bad("not_positive")
-    if number > high:
-        raise Bad("too_large")
-    return int(number)
+    return tabular.read_integer(value, low=low, high=high)
 
 
 def read_year(value: Any) -> int:
     low, high = YEAR_RANGE
-    try:
-        year = read_whole(value)
-    except Bad:
-        raise Bad("bad_year", low=low, high=high) from None
-    if not low <= year <= high:
-        raise Bad("bad_year", low=low, high=high)
-    return year
+    return tabular.read_year(value, low=low, high=high)
 
 
 def read_yuan(value: Any) -> int:
     """Yuan with at most two decimals → fen."""
-    number = _exact(value)
+    number = read_number(value)
     if number < 0:
         raise Bad("negative")
     fen = number * 100
@@ -213,7 +114,7 @@ def read_yuan(value: Any) -> int:
 
 
 def read_fen(value: Any, column: Column) -> int:
-    number = _exact(value)
+    number = read_number(value)
     if number < 0:
         raise Bad("negative")
     if number != number.to_integral_value():
@@ -227,7 +128,7 @@ def read_percent(value: Any) -> int:
     """A percentage (4.35, "4.35%") → ppm (43500), exactly."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         value = value.strip()[:-1]
-    number = _exact(value)
+    number = read_number(value)
     if number < 0:
         raise Bad("negative")
     ppm = number * 10_000
@@ -241,7 +142,7 @@ def read_percent(value: Any) -> int:
 def read_ppm(value: Any, column: Column) -> int:
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         return read_percent(value)
-    number = _exact(value)
+    number = read_number(value)
     if number < 0:
         raise Bad("negative")
     if number != number.to_integral_value():
@@ -251,63 +152,8 @@ def read_ppm(value: Any, column: Column) -> int:
     return int(number)
 
 
-def read_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        if value.time() != datetime.time():
-            raise Bad("date_with_time")
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if not isinstance(value, str):
-        raise Bad("bad_date")
-    text = value.strip()
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = _DATE_TEXT.match(text)
-    if not match:
-        raise Bad("bad_date")
-    try:
-        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise Bad("bad_date") from None
-
-
-def read_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).upper()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise Bad("bad_bool")
-
-
 def read_text(value: Any) -> str:
-    text = _text(value)
-    if len(text) > MAX_TEXT:
-        raise Bad("too_long", max=MAX_TEXT)
-    return text
-
-
-def _choice_reader(choices: list[tuple[str, str]]) -> Callable[[Any], str]:
-    """Key (any case) or Chinese label → key."""
-    lookup: dict[str, str] = {}
-    for key, label in choices:
-        lookup[header_key(key).lower()] = key
-        lookup[header_key(label)] = key
-    shown = "、".join(f"{label}（{key}）" for key, label in choices)
-
-    def read(value: Any) -> str:
-        text = header_key(_text(value))
-        found = lookup.get(text) or lookup.get(text.lower())
-        if found is None:
-            raise Bad("bad_choice", choices=shown)
-        return found
-
-    return read
+    return tabular.read_text(value, max_length=MAX_TEXT)
 
 
 def _platforms(params: Params) -> dict[str, str]:
@@ -333,20 +179,20 @@ def reader(column: Column, *, alias: bool, params: Params) -> Callable[[Any], An
     if cell == YEAR:
         return read_year
     if cell == DATE:
-        return read_date
+        return tabular.read_date
     if cell == MONEY:
         return read_yuan if alias else (lambda v: read_fen(v, column))
     if cell == RATE:
         return read_percent if alias else (lambda v: read_ppm(v, column))
     if cell == BOOL:
-        return read_bool
+        return tabular.read_bool
     if cell == TEXT:
         return read_text
     if cell == CHOICE:
-        return _choice_reader([(k, str(label)) for k, label in column.choices])
+        return tabular.Choices([(k, str(label)) for k, label in column.choices], show_keys=True)
     if cell in (PACK_ITEM, CASE_ITEM):
         items = [(k, i.label) for k, i in params.items.items() if cell == PACK_ITEM or i.kind == "case"]
-        return _choice_reader(items)
+        return tabular.Choices(items, show_keys=True)
     if cell == PLATFORM:
         platforms = _platforms(params)
 
@@ -378,9 +224,9 @@ def _headers(kind: str, raw: list[Any], errors: list[CellError]) -> dict[str, tu
         by_key[header_key(c.alias)] = (c, True)
     found: dict[str, tuple[int, bool, str]] = {}
     for index, header in enumerate(raw):
-        if blank(header):
+        if is_blank(header):
             continue
-        written = _text(header)
+        written = tabular.cell_text(header)
         match = by_key.get(header_key(written))
         if match is None:
             names = "、".join(f"{c.name}/{c.alias}" for c in columns)
@@ -414,13 +260,13 @@ def read_sheet(kind: str, raw: list[list[Any]], params: Params, errors: list[Cel
         else:
             plan.append((column, -1, column.alias, None))
     for offset, row in enumerate(raw[1:], start=2):
-        if all(blank(v) for v in row):
+        if all(is_blank(v) for v in row):
             continue
         sheet.rows.append(offset)
         for column, index, written, read in plan:
             value = row[index] if 0 <= index < len(row) else None
             result: Any = None
-            if read is None or blank(value):
+            if read is None or is_blank(value):
                 if column.cell == BOOL:
                     result = False  # the contract: unknown is False, which denies
                 elif column.required:
@@ -473,24 +319,16 @@ def _cross_checks(sheets: dict[str, Sheet], errors: list[CellError]) -> None:
                 errors.append(error(kind, row, written, value, "unknown_enterprise", id=value))
 
 
-def _empty(rows: list[list[Any]]) -> bool:
-    return all(blank(v) for row in rows for v in row)
-
-
 def read_workbook(path: str | Path, params: Params) -> tuple[Facts, dict[str, int]]:
     """The facts of the workbook and the number of rows read per kind; WorkbookError otherwise.
     A sheet with another name is an error unless it is the notes sheet or wholly empty."""
     errors: list[CellError] = []
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for every unreadable file
-        raise WorkbookError([error("", 0, "", "", "not_a_workbook", detail=str(exc)[:200])]) from None
-    names = list(workbook.sheet_names)
+    workbook = tabular.Workbook(path)  # TableError (not_a_workbook) when unreadable
     raw_sheets: dict[str, list[list[Any]]] = {}
-    for name in names:
+    for name in workbook.names:
         if name in COLUMNS:
-            raw_sheets[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        elif name.strip() != NOTES_SHEET and not _empty(workbook.get_sheet_by_name(name).to_python()):
+            raw_sheets[name] = workbook.rows(name)
+        elif name.strip() != NOTES_SHEET and not workbook.is_empty(name):
             errors.append(error(name, 0, "", "", "unknown_sheet", kinds="、".join(COLUMNS), notes=NOTES_SHEET))
     if "enterprises" not in raw_sheets:
         errors.append(error("enterprises", 0, "", "", "missing_sheet"))

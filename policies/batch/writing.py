@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from core.tabular import TemplateColumn, WorkbookWriter
+from core.tabular.writing import YES_NO
 from policies.batch.columns import (
     BOOL,
     CASE_ITEM,
@@ -76,12 +77,19 @@ def yuan_number(fen: int) -> float:
 
 def _choices(column: Column, params: Params) -> list[str]:
     if column.cell == BOOL:
-        return ["是", "否"]
+        return list(YES_NO)
     if column.cell == CHOICE:
         return [str(label) for _k, label in column.choices]
     if column.cell in (PACK_ITEM, CASE_ITEM):
         return [i.label for i in params.items.values() if column.cell == PACK_ITEM or i.kind == "case"]
     return []
+
+
+def _inline_list(column: Column, params: Params) -> list[str]:
+    """The drop-down list of a column when it fits inline (long lists are typed: the cell takes a
+    code or a label, and the notes list them)."""
+    options = _choices(column, params)
+    return options if sum(len(o) + 1 for o in options) < 250 else []
 
 
 def _rule(column: Column, params: Params) -> str:
@@ -108,21 +116,7 @@ def _rule(column: Column, params: Params) -> str:
 def write_template(target: str | Path, params: Params) -> None:
     """The empty facts workbook: the notes sheet, then one sheet per kind with its Chinese headers
     (required orange, optional blue; each header's comment gives the contract's name and rule)."""
-    wb = xlsxwriter.Workbook(str(target))
-    bold = wb.add_format({"bold": True})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    required_fmt = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
-    optional_fmt = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    money_fmt = wb.add_format({"num_format": "#,##0.00"})
-    text_fmt = wb.add_format({"num_format": "@"})
-
-    notes = wb.add_worksheet(NOTES_SHEET)
-    notes.set_column(0, 0, 18)
-    notes.set_column(1, 1, 26)
-    notes.set_column(2, 2, 26)
-    notes.set_column(3, 3, 8)
-    notes.set_column(4, 4, 80)
+    out = WorkbookWriter(target)
     lines = [
         _("%(title)s：批量计算奖补用的事实工作簿。") % {"title": params.title},
         _(
@@ -132,41 +126,38 @@ def write_template(target: str | Path, params: Params) -> None:
         _("2. 第 1 行为列名：可用中文列名（金额按元、利率按百分数），也可用英文列名（金额按分、利率按百万分之一）。"),
         _("3. 橙色列为必填；蓝色列可留空（是/否列留空按“否”）。各工作表中的企业编号须在 enterprises 工作表中。"),
         _("4. 任何一格有误，命令都不写出结果，并逐一列出出错的工作表、行、列和规则。"),
+        _("5. 是/否列填“是”或“否”（也可填 有/无、√/×、Y/N、YES/NO、TRUE/FALSE、1/0）。"),
     ]
-    for r, line in enumerate(lines):
-        notes.write_string(r, 0, line)
-    start = len(lines) + 1
-    for c, title in enumerate((_("工作表"), _("中文列名"), _("英文列名"), _("必填"), _("填写要求"))):
-        notes.write_string(start, c, title, bold)
-    r = start + 1
+    rows = [
+        (
+            f"{kind}（{KIND_LABELS[kind]}）",
+            column.alias,
+            column.name,
+            _("是") if column.required and column.cell != BOOL else _("否"),
+            _rule(column, params),
+        )
+        for kind, columns in COLUMNS.items()
+        for column in columns
+    ]
+    headers = (_("工作表"), _("中文列名"), _("英文列名"), _("必填"), _("填写要求"))
+    out.notes(NOTES_SHEET, lines, headers, rows, (18, 26, 26, 8, 80), wrap_last=True)
+    formats = {DATE: "yyyy-mm-dd", MONEY: "#,##0.00"}
     for kind, columns in COLUMNS.items():
-        for column in columns:
-            notes.write_string(r, 0, f"{kind}（{KIND_LABELS[kind]}）")
-            notes.write_string(r, 1, column.alias)
-            notes.write_string(r, 2, column.name)
-            notes.write_string(r, 3, _("是") if column.required and column.cell != BOOL else _("否"))
-            notes.write_string(r, 4, _rule(column, params), wrap)
-            r += 1
-
-    for kind, columns in COLUMNS.items():
-        ws = wb.add_worksheet(kind)
-        for c, column in enumerate(columns):
-            required = column.required and column.cell != BOOL
-            ws.write_string(0, c, column.alias, required_fmt if required else optional_fmt)
-            ws.write_comment(0, c, f"{column.name}\n{_rule(column, params)}", {"x_scale": 2, "y_scale": 2})
-            fmt = {DATE: date_fmt, MONEY: money_fmt}.get(column.cell)
-            if column.name == "name" or column.name == "decision_no":
-                fmt = text_fmt
-            ws.set_column(c, c, max(12, len(column.alias) * 2 + 2), fmt)
-            options = _choices(column, params)
-            if options and sum(len(o) + 1 for o in options) < 250:
-                ws.data_validation(
-                    1, c, TEMPLATE_ROWS, c,
-                    {"validate": "list", "source": options, "ignore_blank": True, "error_type": "warning",
-                     "error_title": _("请核对"), "error_message": _("请从下拉列表中选择，或填写代码。")},
-                )  # fmt: skip
-        ws.freeze_panes(1, 0)
-    wb.close()
+        template = [
+            TemplateColumn(
+                column.alias,
+                required=column.required and column.cell != BOOL,
+                help=f"{column.name}\n{_rule(column, params)}",
+                choices=options
+                if (options := _choices(column, params)) and sum(len(o) + 1 for o in options) < 250
+                else (),
+                text=column.name in ("name", "decision_no"),
+                num_format=formats.get(column.cell, ""),
+            )
+            for column in columns
+        ]
+        out.template(kind, template, rows=TEMPLATE_ROWS, strict_lists=False, comment_scale=(2, 2))
+    out.close()
 
 
 # ---- awards -----------------------------------------------------------------------------------
@@ -238,21 +229,14 @@ def write_awards(
     More rows than a worksheet holds continue on 奖补明细2, 奖补明细3 … (never silently cut)."""
     rows = sorted_awards(awards, params, names)
     per_item = summary(awards, params)
-    wb = xlsxwriter.Workbook(str(target), {"constant_memory": True})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    money = wb.add_format({"num_format": "#,##0.00"})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    bold = wb.add_format({"bold": True})
-    bold_money = wb.add_format({"bold": True, "num_format": "#,##0.00"})
+    out = WorkbookWriter(target, constant_memory=True)
+    money = out.number_format("#,##0.00")
+    wrap, bold = out.wrap, out.bold
+    bold_money = out.number_format("#,##0.00", bold=True)
 
     def detail_sheet(n: int) -> Any:
-        ws = wb.add_worksheet(DETAIL_SHEET if n == 1 else f"{DETAIL_SHEET}{n}")
-        for c, width in enumerate((10, 30, 30, 18, 10, 14, 14, 28, 16, 100)):
-            ws.set_column(c, c, width)
-        for c, header in enumerate(DETAIL_HEADERS):
-            ws.write_string(0, c, header, head)
-        ws.freeze_panes(1, 0)
-        return ws
+        name = DETAIL_SHEET if n == 1 else f"{DETAIL_SHEET}{n}"
+        return out.table(name, DETAIL_HEADERS, widths=(10, 30, 30, 18, 10, 14, 14, 28, 16, 100))
 
     sheets = 1
     detail = detail_sheet(sheets)
@@ -281,11 +265,7 @@ def write_awards(
         detail.write_string(r, 8, reason)
         detail.write_string(r, 9, explain(row["trace"]), wrap)
 
-    sheet = wb.add_worksheet(SUMMARY_SHEET)
-    for c, width in enumerate((36, 18, 10, 12, 10, 18, 18)):
-        sheet.set_column(c, c, width)
-    for c, header in enumerate(SUMMARY_HEADERS):
-        sheet.write_string(0, c, header, head)
+    sheet = out.table(SUMMARY_SHEET, SUMMARY_HEADERS, widths=(36, 18, 10, 12, 10, 18, 18))
     r = 0
     for r, row in enumerate(per_item.iter_rows(named=True), start=1):
         item = str(row["item"])
@@ -307,7 +287,7 @@ def write_awards(
     sheet.write_number(r, 5, yuan_number(total_fen), bold_money)
     sheet.write_number(r, 6, total_fen, bold)
 
-    run = wb.add_worksheet(RUN_SHEET)
+    run = out.book.add_worksheet(RUN_SHEET)
     run.set_column(0, 0, 20)
     run.set_column(1, 1, 80)
     lines: list[tuple[str, str]] = [
@@ -328,5 +308,5 @@ def write_awards(
     for i, (label, value) in enumerate(lines):
         run.write_string(i, 0, label, bold)
         run.write_string(i, 1, value)
-    wb.close()
+    out.close()
     return {"rows": awards.height, "winners": winners, "total_fen": total_fen, "sheets": sheets}

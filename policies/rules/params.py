@@ -16,26 +16,32 @@ choice (one of `options`), choices (list of keys), labels (key → Chinese label
 (list of {threshold_fen, award_fen}, thresholds increasing), fen_by_level (national / municipal /
 district), training_rule ({mode, per_trainee_fen, cost_share_ppm, cap_fen}).
 
-Pure Python: no Django import. Errors are `ParameterError` (a ValueError) with a machine `code`,
-the parameter `key` and the entry `index`, so the Django side can word them in Chinese.
+Pure Python: no Django import. Dated values, lookups, overlays and the errors are core.params'
+(one loader for every engine); this module adds the pack's metadata and its units. Errors are
+`ParameterError` (a ValueError) with a machine `code`, the parameter `key` and the entry `index`,
+so the Django side can word them in Chinese.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import hashlib
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
+from core import params as dated
+from core.params import (
+    WHAT_IF_DOCUMENT,
+    DatedParameters,
+    DatedValue,
+    ParameterError,
+    ParameterNotInForceError,
+)
 
 PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
 DEFAULT_PACK = "rongchang"
-WHAT_IF_DOCUMENT = "what-if"
 PPM = 1_000_000
 
 UNITS = (
@@ -55,75 +61,34 @@ ITEM_KINDS = ("formula", "case", "target")
 DEMO_LEVELS = ("national", "municipal", "district")
 TRAINING_MODES = ("per_trainee", "cost_share", "none")
 
-
-class ParameterError(ValueError):
-    """A malformed pack or overlay entry. `code`: unknown_parameter, missing_field, bad_date,
-    bad_value, no_value, bad_pack; `key` and `index` say where."""
-
-    def __init__(self, code: str, key: str, detail: str, index: int | None = None) -> None:
-        self.code = code
-        self.key = key
-        self.index = index
-        self.detail = detail
-        where = key if index is None else f"{key}.values[{index}]"
-        super().__init__(f"{where}: {detail}")
-
-
-class ParameterNotInForceError(LookupError):
-    """No value of the parameter is in force on the date asked (before its first effective date)."""
-
-    def __init__(self, key: str, on: datetime.date) -> None:
-        self.key = key
-        self.on = on
-        super().__init__(f"{key}: no value in force on {on.isoformat()}")
+__all__ = [
+    "DEFAULT_PACK",
+    "PACKS_DIR",
+    "PPM",
+    "WHAT_IF_DOCUMENT",
+    "DatedValue",
+    "GeneralRule",
+    "Item",
+    "Parameter",
+    "ParameterError",
+    "ParameterNotInForceError",
+    "Params",
+    "check_value",
+    "load_params",
+    "pack_path",
+    "parse_ppm",
+]
 
 
-@dataclass(frozen=True)
-class DatedValue:
-    value: Any
-    effective: datetime.date
-    reference: str
-    document: str
-    placeholder: bool = False
-    note: str = ""
-    overlay: bool = False
+@dataclasses.dataclass(frozen=True)
+class Parameter(dated.Parameter):
+    """A pack's parameter: its unit (how its values are checked) and, for a choice, its options."""
 
-    def trace(self, key: str) -> dict[str, Any]:
-        """The value as the engine writes it into an award's trace (step `param`)."""
-        return {
-            "key": key,
-            "value": self.value,
-            "effective": self.effective.isoformat(),
-            "reference": self.reference,
-            "document": self.document,
-            "placeholder": self.placeholder,
-            "overlay": self.overlay,
-        }
-
-
-@dataclass(frozen=True)
-class Parameter:
-    key: str
-    label: str
-    unit: str
-    values: tuple[DatedValue, ...]  # sorted by effective date, one per date
+    unit: str = ""
     options: tuple[str, ...] = ()
 
-    def entry_at(self, on: datetime.date) -> DatedValue:
-        """The value in force on `on`: the latest one whose effective date is on or before it."""
-        found: DatedValue | None = None
-        for entry in self.values:
-            if entry.effective <= on:
-                found = entry
-        if found is None:
-            raise ParameterNotInForceError(self.key, on)
-        return found
 
-    def at(self, on: datetime.date) -> Any:
-        return self.entry_at(on).value
-
-
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Item:
     key: str
     label: str
@@ -131,16 +96,17 @@ class Item:
     kind: str  # formula | case | target
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class GeneralRule:
     key: str
     label: str
     reference: str
 
 
-@dataclass(frozen=True)
-class Params:
-    """A policy pack: metadata, items, general rules and dated parameters."""
+@dataclasses.dataclass(frozen=True)
+class Params(DatedParameters):
+    """A policy pack: metadata, items, general rules and dated parameters (lookups by date,
+    `overlay` and `version` from core.params.DatedParameters)."""
 
     key: str
     title: str
@@ -150,9 +116,9 @@ class Params:
     effective_assumed: bool
     timezone: str
     items: dict[str, Item]
-    parameters: dict[str, Parameter]
-    general: dict[str, GeneralRule] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, Parameter]
+    general: dict[str, GeneralRule] = dataclasses.field(default_factory=dict)
+    notes: dict[str, str] = dataclasses.field(default_factory=dict)
     overlaid: tuple[str, ...] = ()  # parameter keys changed by overlays, in order
 
     @property
@@ -168,63 +134,11 @@ class Params:
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
 
-    def entry(self, key: str, on: datetime.date) -> DatedValue:
-        if key not in self.parameters:
-            raise ParameterError("unknown_parameter", key, "no such parameter in the pack")
-        return self.parameters[key].entry_at(on)
+    def version_name(self) -> str:
+        return self.key
 
-    def value(self, key: str, on: datetime.date) -> Any:
-        return self.entry(key, on).value
-
-    def reference(self, key: str, on: datetime.date) -> str:
-        return self.entry(key, on).reference
-
-    def version(self) -> str:
-        """A short fingerprint of every dated value: two Params with the same version compute the
-        same awards. Stored with each award as the parameter version used."""
-        data = {
-            key: [
-                [e.value, e.effective.isoformat(), e.reference, e.document, e.placeholder, e.overlay] for e in p.values
-            ]
-            for key, p in sorted(self.parameters.items())
-        }
-        text = json.dumps([self.key, data], sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-    def overlay(
-        self,
-        changes: Mapping[str, Sequence[Mapping[str, Any]] | Mapping[str, Any]],
-        *,
-        document: str = WHAT_IF_DOCUMENT,
-    ) -> Params:
-        """New Params with `changes` added: {key: [{"value", "effective", "reference"?, "note"?}, …]}
-        (a single mapping is accepted for one entry). Each value is checked like the pack's own; an
-        entry on the same effective date as an existing one replaces it. `self` is not changed."""
-        parameters = dict(self.parameters)
-        overlaid = list(self.overlaid)
-        for key, raw_entries in changes.items():
-            if key not in parameters:
-                raise ParameterError("unknown_parameter", key, "no such parameter in the pack")
-            param = parameters[key]
-            entries = [raw_entries] if isinstance(raw_entries, Mapping) else list(raw_entries)
-            if not entries:
-                raise ParameterError("no_value", key, "an overlay needs at least one dated value")
-            by_date = {e.effective: e for e in param.values}
-            for i, raw in enumerate(entries):
-                if not isinstance(raw, Mapping):
-                    raise ParameterError("bad_value", key, "an overlay entry is a mapping", i)
-                entry = _entry(
-                    param,
-                    {"reference": "", "document": document, **raw},
-                    i,
-                    default_document=document,
-                    overlay=True,
-                )
-                by_date[entry.effective] = entry
-            parameters[key] = replace(param, values=tuple(sorted(by_date.values(), key=lambda e: e.effective)))
-            if key not in overlaid:
-                overlaid.append(key)
-        return replace(self, parameters=parameters, overlaid=tuple(overlaid))
+    def check_value(self, param: Any, raw: Any, index: int | None = None) -> Any:
+        return check_value(param, raw, index)
 
 
 def pack_path(pack: str | Path = DEFAULT_PACK) -> Path:
@@ -236,14 +150,11 @@ def pack_path(pack: str | Path = DEFAULT_PACK) -> Path:
 
 def load_params(pack: str | Path = DEFAULT_PACK) -> Params:
     """Read a pack. Raises ParameterError naming the parameter (and entry) when malformed."""
-    data = yaml.safe_load(pack_path(pack).read_text(encoding="utf-8"))
-    if not isinstance(data, Mapping):
-        raise ParameterError("bad_pack", str(pack), "the pack file is not a mapping")
+    data = dated.read_yaml(pack_path(pack))
     for required in ("key", "title", "issuing_body", "document_no", "effective", "items", "parameters"):
         if required not in data:
             raise ParameterError("bad_pack", required, "required in the pack's metadata")
     title = str(data["title"])
-    document_no = str(data["document_no"])
     document = f"《{title}》"
     items: dict[str, Item] = {}
     for key, spec in data["items"].items():
@@ -260,25 +171,17 @@ def load_params(pack: str | Path = DEFAULT_PACK) -> Params:
         unit = str(spec.get("unit", ""))
         if unit not in UNITS:
             raise ParameterError("bad_pack", str(key), f"unit must be one of {UNITS}")
-        param = Parameter(str(key), str(spec.get("label", key)), unit, (), tuple(spec.get("options") or ()))
+        param = Parameter(str(key), str(spec.get("label", key)), unit=unit, options=tuple(spec.get("options") or ()))
         if unit == "choice" and not param.options:
             raise ParameterError("bad_pack", str(key), "a choice parameter lists its options")
-        entries: dict[datetime.date, DatedValue] = {}
-        for i, raw in enumerate(spec.get("values") or []):
-            entry = _entry(param, raw, i, default_document=document, overlay=False)
-            if entry.effective in entries:
-                raise ParameterError("bad_date", str(key), "two values on the same effective date", i)
-            entries[entry.effective] = entry
-        if not entries:
-            raise ParameterError("no_value", str(key), "at least one dated value is required")
-        parameters[str(key)] = replace(param, values=tuple(sorted(entries.values(), key=lambda e: e.effective)))
+        parameters[str(key)] = dated.read_values(param, spec.get("values"), check=check_value, document=document)
     notes = {k: str(v) for k, v in data.items() if k.endswith("_note")}
     return Params(
         key=str(data["key"]),
         title=title,
         issuing_body=str(data["issuing_body"]),
-        document_no=document_no,
-        effective=_date(data["effective"], "effective", None),
+        document_no=str(data["document_no"]),
+        effective=dated.parse_date(data["effective"], "effective"),
         effective_assumed=bool(data.get("effective_assumed", False)),
         timezone=str(data.get("timezone", "Asia/Shanghai")),
         items=items,
@@ -286,35 +189,6 @@ def load_params(pack: str | Path = DEFAULT_PACK) -> Params:
         general=general,
         notes=notes,
     )
-
-
-def _entry(param: Parameter, raw: Any, index: int, *, default_document: str, overlay: bool) -> DatedValue:
-    if not isinstance(raw, Mapping):
-        raise ParameterError("bad_value", param.key, "a dated value is a mapping", index)
-    if "value" not in raw or "effective" not in raw:
-        raise ParameterError("missing_field", param.key, "value and effective are required", index)
-    if not overlay and not raw.get("reference"):
-        raise ParameterError("missing_field", param.key, "reference is required", index)
-    return DatedValue(
-        value=check_value(param, raw["value"], index),
-        effective=_date(raw["effective"], param.key, index),
-        reference=str(raw.get("reference") or ""),
-        document=str(raw.get("document") or default_document),
-        placeholder=bool(raw.get("placeholder", False)),
-        note=str(raw.get("note") or ""),
-        overlay=overlay,
-    )
-
-
-def _date(raw: Any, key: str, index: int | None) -> datetime.date:
-    if isinstance(raw, datetime.datetime):
-        raise ParameterError("bad_date", key, "effective must be a date, not a datetime", index)
-    if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw))
-    except ValueError:
-        raise ParameterError("bad_date", key, f"effective {raw!r} is not a date (YYYY-MM-DD)", index) from None
 
 
 def _int(raw: Any, key: str, index: int | None, what: str) -> int:

@@ -168,7 +168,8 @@ def test_bad_cells_name_sheet_row_column_and_rule_and_nothing_is_written(tmp_pat
     lines = err.getvalue().splitlines()
     for expected in (
         "工作表“Sheet9”：不是事实种类",
-        "工作表“enterprises”第 2 行“电商企业”列：应为“是”或“否”（也可填 true 或 false）（所填：也许）",
+        "工作表“enterprises”第 2 行“电商企业”列：应填写“是”或“否”（也可填 有/无、√/×、Y/N、YES/NO、TRUE/FALSE、1/0）"
+        "（所填：也许）",
         "工作表“enterprises”第 2 行“企业编号”列：编号 1 重复（第 2、3 行）",
         "工作表“enterprises”第 3 行“企业编号”列：编号 1 重复（第 2、3 行）",
         "工作表“costs”第 2 行“费用类别”列：应为以下之一：场租（rent）、宽带费（broadband）（所填：水费）",
@@ -270,10 +271,25 @@ def test_more_rows_than_a_worksheet_holds_continue_on_the_next_sheet(tmp_path: P
     )
     out = tmp_path / "awards.xlsx"
     result = write_awards(out, compute(facts, params, 2026), facts.enterprises, params, year=2026, source="test",
-                          generated=datetime.datetime(2026, 1, 1), rows_per_sheet=2)  # fmt: skip
+                          generated=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), rows_per_sheet=2)  # fmt: skip
     assert result["sheets"] == 3
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:3] == ["奖补明细", "奖补明细2", "奖补明细3"]
     ids = [r[0] for name in wb.sheetnames[:3] for r in wb[name].iter_rows(min_row=2, values_only=True)]
     assert ids == [1, 2, 3, 4, 5]
     assert wb["奖补明细3"]["G2"].value == (20_005 * 2) * 100  # 20,005 orders × 2.00
+
+
+def test_yes_and_no_in_the_platform_words(tmp_path: Path) -> None:
+    """The facts workbook takes the same yes/no words as every file (core.tabular)."""
+    from policies.batch.reading import read_workbook
+    from policies.rules.params import load_params
+
+    rows = [[1, "甲", "√", "Y", "无"], [2, "乙", "有", "×", "1"], [3, "丙", "ＹＥＳ", "no", True]]
+    filled = fill(template(tmp_path), tmp_path / "words.xlsx", {"enterprises": rows})
+    facts, counts = read_workbook(filled, load_params())
+    assert counts["enterprises"] == 3
+    frame = facts.enterprises.sort("enterprise")
+    assert frame["registered_in_district"].to_list() == [True, True, True]
+    assert frame["ecommerce"].to_list() == [True, False, False]
+    assert frame["association"].to_list() == [False, True, True]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -38,6 +39,6 @@ def do_register_enterprise(
     with transaction.atomic():
         save_logged(enterprise, actor=actor)
         if base is not None:
-            stay = Residency(enterprise=enterprise, base=base, entered_on=entered_on or datetime.date.today())
+            stay = Residency(enterprise=enterprise, base=base, entered_on=entered_on or timezone.localdate())
             save_logged(stay, actor=actor)
     return enterprise

@@ -21,9 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import operator
-import re
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,11 +38,10 @@ from core.db import ANALYZE_THRESHOLD, analyze
 from core.models import ChangeLog, ChangeLoggedModel
 from core.roles import Role
 from core.scoping import ADD, CHANGE, can
-from core.text import _converter, normalize_name
+from core.text import normalize_name, normalize_names
 from registry.models import Base, Enterprise, Residency
 
 CHUNK = 5000
-_SPACES = re.compile(r"\s+")
 
 # Enterprise fields an import may set (model attnames).
 ROSTER_FIELDS = (
@@ -111,15 +108,6 @@ class Outcome:
 
 def _snapshot_fields(model: type[ChangeLoggedModel]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if f.name not in model.audit_exclude]
-
-
-def normalize_names(names: Sequence[str]) -> list[str]:
-    """core.text.normalize_name for many names at once: one OpenCC call for the whole list."""
-    cleaned = [_SPACES.sub("", unicodedata.normalize("NFKC", n or "")) for n in names]
-    converted = _converter().convert("\n".join(cleaned)).split("\n")
-    if len(converted) != len(cleaned):  # pragma: no cover - OpenCC keeps line breaks
-        return [normalize_name(n) for n in names]
-    return converted
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:

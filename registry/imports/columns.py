@@ -7,13 +7,13 @@ through gettext.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.tabular import cell_error
 
 ROSTER = "roster"
 BASES = "bases"
@@ -36,9 +36,6 @@ YEAR = "year"
 CHOICE = "choice"
 BASE = "base"
 QUOTA_UNIT = "quota_unit"
-
-YES = "是"
-NO = "否"
 
 
 @dataclass(frozen=True)
@@ -106,20 +103,11 @@ BASE_COLUMNS: tuple[Col, ...] = (
 
 COLUMNS = {ROSTER: ROSTER_COLUMNS, BASES: BASE_COLUMNS}
 SHEET_NAMES = {ROSTER: "入驻企业", BASES: "示范基地"}
-ERROR_SHEET = "错误清单"
 
 
-def header_key(text: Any) -> str:
-    """Headers match after NFKC (full-width brackets) and without blanks."""
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
-
-
-# Error codes and their messages. Each message is completed with the row and the column header.
+# The rules of these files beyond the kernel's (core.tabular.errors.RULES: required, numbers, dates,
+# yes/no, lists, lengths, missing columns). Each message is completed with the row and the header.
 MESSAGES: dict[str, str | Promise] = {
-    "required": gettext_lazy("必填，不能为空"),
-    "missing_column": gettext_lazy("缺少必需的列"),
-    "no_rows": gettext_lazy("文件中没有数据行"),
-    "too_many_rows": gettext_lazy("数据行超过上限 %(max)s 行，请分批导入"),
     "uscc_length": gettext_lazy("应为 18 位，实为 %(n)s 位"),
     "uscc_alphabet": gettext_lazy("含有不允许的字符（不使用 I、O、Z、S、V）"),
     "uscc_authority": gettext_lazy("第 1 位登记管理部门代码无效"),
@@ -128,17 +116,6 @@ MESSAGES: dict[str, str | Promise] = {
     "region_retired": gettext_lazy("行政区划代码已于 %(year)s 年停用%(successor)s"),
     "duplicate": gettext_lazy("统一社会信用代码在文件中重复（第 %(rows)s 行）"),
     "duplicate_name": gettext_lazy("基地名称在文件中重复（第 %(rows)s 行）"),
-    "not_number": gettext_lazy("应为数字，不能填写文字"),
-    "not_integer": gettext_lazy("应为整数"),
-    "negative": gettext_lazy("不能为负数"),
-    "decimals": gettext_lazy("最多保留两位小数"),
-    "number_too_large": gettext_lazy("数值过大"),
-    "bad_date": gettext_lazy("日期无法识别，请填写如 2024-05-01"),
-    "future_date": gettext_lazy("日期不能晚于今天（%(today)s）"),
-    "bad_year": gettext_lazy("年份应在 %(min)s 至 %(max)s 之间"),
-    "bad_choice": gettext_lazy("应为以下之一：%(choices)s"),
-    "bad_bool": gettext_lazy("应填写“是”或“否”"),
-    "too_long": gettext_lazy("不能超过 %(max)s 个字符"),
     "base_unknown": gettext_lazy("基地不存在"),
     "base_out_of_scope": gettext_lazy("您无权向该基地导入企业"),
     "enterprise_out_of_scope": gettext_lazy("该企业已登记，且不在您的管辖范围内，不能修改"),
@@ -147,13 +124,6 @@ MESSAGES: dict[str, str | Promise] = {
 
 
 def issue(row: int, header: str, value: Any, code: str, **params: Any) -> dict[str, Any]:
-    """One error record of a report: Excel row (header = row 1), column, value, code, message."""
-    detail = str(MESSAGES[code]) % params if params else str(MESSAGES[code])
-    if row > 1:
-        message = _("第 %(row)s 行「%(column)s」：%(detail)s") % {"row": row, "column": header, "detail": detail}
-    elif header:
-        message = _("「%(column)s」：%(detail)s") % {"column": header, "detail": detail}
-    else:
-        message = detail
-    shown = "" if value is None else str(value)
-    return {"row": row, "column": header, "value": shown[:200], "code": code, "message": message}
+    """One error record of a report: Excel row (header = row 1), column, value, code, message
+    (第 12 行「统一社会信用代码」：校验位错误，应为 L)."""
+    return cell_error(row, header, value, code, rules=MESSAGES, **params).as_dict()

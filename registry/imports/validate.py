@@ -1,6 +1,8 @@
 """Checking every cell of an uploaded table and collecting ALL errors (never stopping at the first).
 
-The per-cell readers are small functions that return the value or raise `Bad`; lookups (regions,
+The per-cell readers are core.tabular's (one set of yes/no words, exact numbers, dates) and the
+registry's own (credit codes, regions, bases); each returns the value or raises `Bad`
+(core.tabular.CellProblem). Lookups (regions,
 bases, quota units) are dictionaries loaded once, so a 60,000-row file costs a few hundred
 milliseconds here. The checks that need the enterprises already registered (scope, changes) are
 done by the action, inside its transaction.
@@ -11,18 +13,19 @@ from __future__ import annotations
 import datetime
 import decimal
 import operator
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.utils import timezone
 
-from core import uscc
+from core import tabular, uscc
 from core.roles import Role
 from core.scoping import CHANGE
+from core.tabular import CellProblem as Bad
+from core.tabular import cell_text as _text
+from core.tabular import is_blank as _is_blank
 from core.text import normalize_name
 from registry.actions.imports import BaseRow, RosterRow
 from registry.imports.columns import (
@@ -34,31 +37,20 @@ from registry.imports.columns import (
     DATE,
     DECIMAL,
     INTEGER,
-    NO,
     QUOTA_UNIT,
     REGION,
     ROSTER_COLUMNS,
     TEXT,
     YEAR,
-    YES,
     Col,
     issue,
 )
 from registry.imports.parse import Table
 
-CENT = decimal.Decimal("0.01")
-MAX_DECIMAL = decimal.Decimal("1e12")
+MAX_DECIMAL = decimal.Decimal("999999999999.99")  # below 1e12 (万元, 平方米)
+MAX_INTEGER = 2_000_000_000
+FIRST_YEAR = 1949
 PROGRESS_EVERY = 5000
-_DATE_CN = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
-TRUE_WORDS = {YES, "Y", "YES", "TRUE", "1", "是的", "√"}
-FALSE_WORDS = {NO, "N", "NO", "FALSE", "0", "×"}
-
-
-class Bad(Exception):  # noqa: N818  (a cell verdict, caught right away)
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass
@@ -97,113 +89,18 @@ class Context:
         )
 
 
-def _text(value: Any) -> str:
-    if type(value) is str:
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return "" if value is None else str(value).strip()
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or value == "" or (type(value) is str and not value.strip())
-
-
-def read_decimal(value: Any) -> decimal.Decimal:
-    if isinstance(value, bool):
-        raise Bad("not_number")
-    if isinstance(value, float):
-        number = decimal.Decimal(repr(value))
-    elif isinstance(value, int):
-        number = decimal.Decimal(value)
-    else:
-        text = _text(value).replace(",", "").replace("，", "")
-        try:
-            number = decimal.Decimal(text)
-        except decimal.InvalidOperation:
-            raise Bad("not_number") from None
-        if not number.is_finite():
-            raise Bad("not_number")
-    if number < 0:
-        raise Bad("negative")
-    if number >= MAX_DECIMAL:
-        raise Bad("number_too_large")
-    rounded = number.quantize(CENT)
-    if rounded != number:
-        raise Bad("decimals")
-    return rounded
-
-
-def read_integer(value: Any) -> int:
-    if isinstance(value, bool):
-        raise Bad("not_number")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise Bad("not_integer")
-        number = int(value)
-    else:
-        text = _text(value).replace(",", "")
-        try:
-            number = int(text)
-        except ValueError:
-            try:
-                exact = decimal.Decimal(text)
-            except decimal.InvalidOperation:
-                raise Bad("not_number") from None
-            if not exact.is_finite() or exact != exact.to_integral_value():
-                raise Bad("not_integer") from None
-            number = int(exact)
-    if number < 0:
-        raise Bad("negative")
-    if number > 2_000_000_000:
-        raise Bad("number_too_large")
-    return number
+# The cell readers of these files, their bounds bound (no call of our own per cell).
+read_decimal = tabular.decimal_reader(places=2, high=MAX_DECIMAL)
+read_integer = tabular.integer_reader(high=MAX_INTEGER)
+read_bool = tabular.read_bool
 
 
 def read_date(value: Any, today: datetime.date) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    else:
-        text = _text(value)
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            match = _DATE_CN.match(text)
-            if not match:
-                raise Bad("bad_date") from None
-            try:
-                day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                raise Bad("bad_date") from None
-    if day > today:
-        raise Bad("future_date", today=today.isoformat())
-    return day
+    return tabular.read_date(value, today=today)
 
 
 def read_year(value: Any, today: datetime.date) -> int:
-    year = read_integer(value)
-    if not 1949 <= year <= today.year + 1:
-        raise Bad("bad_year", min=1949, max=today.year + 1)
-    return year
-
-
-def read_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).upper()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise Bad("bad_bool")
+    return tabular.read_year(value, low=FIRST_YEAR, high=today.year + 1)
 
 
 _USCC_CHARS = frozenset(uscc.ALPHABET)
@@ -234,35 +131,6 @@ def read_credit_code(value: Any) -> tuple[str, bool | None]:
     if problem == uscc.Problem.AUTHORITY:
         raise Bad("uscc_authority")
     raise Bad("uscc_check", expected=result.expected_check)
-
-
-# Lookup tables for credit_codes_at_once: byte -> value in the GB 32100 alphabet (-1 outside it),
-# byte -> value in the GB 11714 organisation-code alphabet, and the registration authorities.
-_USCC_VALUE = np.full(256, -1, dtype=np.int64)
-_USCC_VALUE[np.frombuffer(uscc.ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(uscc.ALPHABET))
-_ORG_VALUE = np.zeros(256, dtype=np.int64)
-_ORG_VALUE[np.frombuffer(uscc.ORG_ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(uscc.ORG_ALPHABET))
-_AUTHORITY = np.zeros(256, dtype=bool)
-_AUTHORITY[np.frombuffer("".join(sorted(uscc.AUTHORITIES)).encode(), dtype=np.uint8)] = True
-_USCC_WEIGHTS = np.array(uscc.WEIGHTS, dtype=np.int64)
-_ORG_WEIGHTS = np.array(uscc.ORG_WEIGHTS, dtype=np.int64)
-
-
-def credit_codes_at_once(codes: list[str]) -> tuple[list[bool], list[bool]]:
-    """uscc.check of many 18-character ASCII codes taken as they are (no normalisation), in a
-    few array operations: (valid, organisation-code check passed) per code. A code found invalid
-    here may still be a valid code once normalised (lower case): read_credit_code decides."""
-    if not codes:
-        return [], []
-    data = np.frombuffer("".join(codes).encode("ascii"), dtype=np.uint8).reshape(len(codes), 18)
-    values = _USCC_VALUE[data]
-    ok = (values >= 0).all(axis=1) & _AUTHORITY[data[:, 0]]
-    expected = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
-    ok &= expected == values[:, 17]
-    rest = 11 - (_ORG_VALUE[data[:, 8:16]] @ _ORG_WEIGHTS) % 11
-    org_expected = np.where(rest == 10, ord("X"), np.where(rest == 11, ord("0"), ord("0") + rest))
-    org_ok = org_expected == data[:, 16]
-    return ok.tolist(), org_ok.tolist()
 
 
 def read_region(value: Any, ctx: Context) -> int:
@@ -305,18 +173,7 @@ def _reader(col: Col, ctx: Context) -> Callable[[Any], Any]:
     if col.kind == YEAR:
         return lambda v: read_year(v, ctx.today)
     if col.kind == CHOICE:
-        labels = dict(col.choices)
-        keys = {key: key for _label, key in col.choices}
-        shown = "、".join(col.choice_labels)
-
-        def choice(value: Any) -> str:
-            text = _text(value)
-            found = labels.get(text) or keys.get(text)
-            if found is None:
-                raise Bad("bad_choice", choices=shown)
-            return found
-
-        return choice
+        return tabular.Choices([(key, label) for label, key in col.choices])
     if col.kind == BASE:
         cache: dict[str, int] = {}
 
@@ -420,14 +277,14 @@ def _read_text_column(cells: list[Any], limit: int) -> tuple[list[Any], list[int
 
 
 def _read_credit_codes(cells: list[Any]) -> tuple[list[Any], list[int]]:
-    """The credit-code column: clean codes checked all at once (credit_codes_at_once), the rest
+    """The credit-code column: clean codes checked all at once (core.uscc.check_many), the rest
     one by one through read_credit_code, which names the problem."""
     out: list[Any] = [None] * len(cells)
     clean = [k for k, v in enumerate(cells) if type(v) is str and len(v) == 18 and v.isascii()]
     passed: set[int] = set()
     if clean:
-        ok, org_ok = credit_codes_at_once([cells[k] for k in clean])
-        for k, good, org in zip(clean, ok, org_ok, strict=True):
+        many = uscc.check_many([cells[k] for k in clean], normalized=True)
+        for k, good, org in zip(clean, many.ok.tolist(), many.org_code_ok.tolist(), strict=True):
             if good:
                 out[k] = (cells[k], org)
                 passed.add(k)

@@ -486,7 +486,6 @@ def test_credit_codes_checked_at_once_agree_with_the_standard() -> None:
     import random
 
     from core import uscc
-    from registry.imports.validate import credit_codes_at_once
 
     rnd = random.Random(7)
     alphabet = uscc.ALPHABET + "IOZSVa"
@@ -495,9 +494,24 @@ def test_credit_codes_checked_at_once_agree_with_the_standard() -> None:
         body = rnd.choice("159ANYX0") + "".join(rnd.choice(alphabet) for _ in range(16))
         good = uscc.make(body) if all(c in uscc.ALPHABET for c in body) else body + "0"
         codes.append(good if rnd.random() < 0.5 else good[:17] + rnd.choice(uscc.ALPHABET))
-    ok, org_ok = credit_codes_at_once(codes)
+    many = uscc.check_many(codes, normalized=True)
+    ok, org_ok = many.ok.tolist(), many.org_code_ok.tolist()
     for text, passed, org in zip(codes, ok, org_ok, strict=True):
         result = uscc.check(text)
         assert passed == (result.ok and result.code == text), text
         if passed:
             assert org == result.org_code_ok, text
+
+
+def test_yes_and_no_in_the_platform_words(login: Any) -> None:
+    """The roster takes the same yes/no words as every file (core.tabular): 是/否, 有/无, √/×,
+    Y/N, YES/NO, TRUE/FALSE, 1/0, in any case and full-width."""
+    words = {1: "√", 2: "×", 3: "有", 4: "无", 5: "TRUE", 6: "ｎｏ", 7: "y", 8: "0"}
+    job = job_of(upload(login("operator_rc"), xlsx([row(n, 是否电商企业=w) for n, w in words.items()])))
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    stored = dict(
+        Enterprise.objects.filter(credit_code__in=[code(100 + n) for n in words]).values_list(
+            "credit_code", "is_ecommerce"
+        )
+    )
+    assert stored == {code(100 + n): n in (1, 3, 5, 7) for n in words}

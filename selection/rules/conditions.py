@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 import polars as pl
 
+from core import uscc
 from selection.rules.params import LabelledItem, Params
 
 INPUT_COLUMNS = (
@@ -45,14 +45,6 @@ CONDITIONS = {
     "not_covered": "一 末段",
     "deadline": "二",
 }
-
-# GB 32100-2015 alphabet (no I, O, S, V, Z), weights 3^i mod 31, registration authorities.
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
-USCC_AUTHORITIES = "123456789ANY"
-_USCC_LOOKUP = np.full(256, -1, dtype=np.int64)
-for _i, _c in enumerate(USCC_ALPHABET):
-    _USCC_LOOKUP[ord(_c)] = _i
 
 AREA_DTYPE = pl.Decimal(38, 6)
 
@@ -101,39 +93,11 @@ def _area_column(df: pl.DataFrame) -> pl.Expr:
 
 
 def uscc_check(codes: pl.Series) -> pl.DataFrame:
-    """GB 32100 check of many codes at once: columns code (normalised), ok, problem, expected_check."""
-    norm = codes.cast(pl.String).fill_null("").str.replace_all(r"\s", "").str.to_uppercase()
-    values = norm.to_list()
-    n = len(values)
-    problem = np.full(n, "", dtype=object)
-    expected = np.full(n, "", dtype=object)
-    shaped = norm.str.contains(r"^[0-9A-Z]{18}$").to_numpy()
-    lengths = norm.str.len_chars().to_numpy()
-    problem[(lengths == 0)] = "empty"
-    problem[(lengths != 18) & (lengths != 0)] = "length"
-    problem[(lengths == 18) & ~shaped] = "alphabet"
-    idx = np.flatnonzero(shaped)
-    if idx.size:
-        raw = np.frombuffer("".join(values[i] for i in idx).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-        vals = _USCC_LOOKUP[raw]
-        bad_alpha = (vals < 0).any(axis=1)
-        first = np.array([values[i][0] for i in idx])
-        bad_auth = ~np.isin(first, list(USCC_AUTHORITIES))
-        check = (31 - (np.where(vals[:, :17] < 0, 0, vals[:, :17]) * USCC_WEIGHTS).sum(axis=1) % 31) % 31
-        bad_check = vals[:, 17] != check
-        sub = np.full(idx.size, "", dtype=object)
-        sub[bad_check] = "check"
-        sub[bad_auth] = "authority"
-        sub[bad_alpha] = "alphabet"
-        problem[idx] = sub
-        expected[idx] = np.array(list(USCC_ALPHABET), dtype=object)[check]
+    """GB 32100 check of many codes at once (core.uscc.check_many): columns code (normalised), ok,
+    problem, expected_check."""
+    many = uscc.check_many(codes.cast(pl.String).fill_null("").to_list())
     return pl.DataFrame(
-        {
-            "code": values,
-            "ok": problem == "",
-            "problem": [p or None for p in problem],
-            "expected_check": [e or None for e in expected],
-        },
+        {"code": many.codes, "ok": many.ok, "problem": many.problems, "expected_check": many.expected_checks},
         schema={"code": pl.String, "ok": pl.Boolean, "problem": pl.String, "expected_check": pl.String},
     )
 
@@ -242,16 +206,16 @@ def evaluate(
     out = df.with_columns(*op, *area, *docs, *cov, *dl)
 
     # GB 32100 check of the operator's credit code (NumPy over the batch).
-    uscc = uscc_check(out["operator_credit_code"])
+    credit = uscc_check(out["operator_credit_code"])
     out = out.with_columns(
-        uscc["ok"].alias("operator_credit_code_ok"),
+        credit["ok"].alias("operator_credit_code_ok"),
         pl.Series(
             "operator_credit_code_code",
-            ["ok" if p is None else f"credit_code_{p}" for p in uscc["problem"].to_list()],
+            ["ok" if p is None else f"credit_code_{p}" for p in credit["problem"].to_list()],
             dtype=pl.String,
         ),
         pl.struct(
-            uscc["code"].alias("code"), uscc["problem"].alias("problem"), uscc["expected_check"].alias("expected")
+            credit["code"].alias("code"), credit["problem"].alias("problem"), credit["expected_check"].alias("expected")
         ).alias("operator_credit_code_values"),
     )
     result_cols = [f"{c}_{part}" for c in CONDITIONS for part in ("ok", "code", "values")]

@@ -228,7 +228,8 @@ def test_defence_schedule_refuses_a_double_booked_slot(
         do_schedule_defence(ministry, b, at, "第一会议室")
     assert err.value.code == "slot_taken"
     with pytest.raises(ActionError) as err:
-        do_schedule_defence(ministry, b, datetime.datetime(2015, 4, 10, 10, 0), "第一会议室")
+        naive = datetime.datetime(2015, 4, 10, 10, 0)  # noqa: DTZ001  (a naive time is refused)
+        do_schedule_defence(ministry, b, naive, "第一会议室")
     assert err.value.code == "naive_time"
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from core.roles import Role
@@ -168,10 +169,10 @@ def test_one_application_from_draft_to_designation(browser_world: World, session
     ministry.goto(f"/selection/calls/{call.pk}/notice/")
     ministry.get_by_label("列入 沙坪坝电商产业园").check()
     click(ministry, "保存拟认定名单")
-    ministry.get_by_label("公示开始日").fill(datetime.date.today().isoformat())
+    ministry.get_by_label("公示开始日").fill(timezone.localdate().isoformat())
     click(ministry, "发布公示")
     notice = Notice.objects.get()
-    assert notice.ends_on == datetime.date.today() + datetime.timedelta(days=6)
+    assert notice.ends_on == timezone.localdate() + datetime.timedelta(days=6)
 
     # Anyone objects on the public page, without an account.
     public = session(None)
@@ -194,7 +195,7 @@ def test_one_application_from_draft_to_designation(browser_world: World, session
     click(ministry, "记录处理结论")
 
     # The period ends; the ministry designates.
-    today = datetime.date.today()
+    today = timezone.localdate()
     Notice.objects.filter(pk=notice.pk).update(
         starts_on=today - datetime.timedelta(days=8), ends_on=today - datetime.timedelta(days=2)
     )
