@@ -3,7 +3,7 @@ writes codes and values; the words for people are here, through gettext).
 
     explain_trace(row["trace"], params)  -> ["登记注册在本区。", "入驻第4年10个月，按50%补助；……", …]
     reason_text("stacked")               -> "已享受同类政策，不重复享受"
-    yuan(700000)                         -> "7,000.00元";  amount_words(1_000_000_000) -> "1000万元"
+    yuan_or_missing(700000)              -> "7,000.00元";  amount_words(1_000_000_000) -> "1000万元"
 
 Every step code of policies.rules.codes.STEPS has a renderer here and every reason code of REASONS
 a sentence (tested).
@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import money
 from policies.rules.engine import FactsError
 from policies.rules.params import DEFAULT_PACK, ParameterError, Params, load_params
 
@@ -93,32 +93,24 @@ REQUIRED_TEXT = {
 # ---- numbers and dates ------------------------------------------------------------------------
 
 
-def yuan(fen: int | None) -> str:
-    """Exact yuan with two places: 700000 → "7,000.00元"."""
-    if fen is None:
-        return _("（未填写）")
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(int(fen)), 100)
-    return _("%(amount)s元") % {"amount": f"{sign}{whole:,}.{cents:02d}"}
+def _missing_or(fen: int | None, text: Any) -> str:
+    return _("（未填写）") if fen is None else str(text(int(fen)))
+
+
+def yuan_or_missing(fen: int | None) -> str:
+    """Exact yuan with two places and the unit (core.money.yuan_text): 700000 → "7,000.00元";
+    a missing amount reads "（未填写）" in an explanation."""
+    return _missing_or(fen, money.yuan_text)
 
 
 def amount_words(fen: int | None) -> str:
-    """A legal amount as the text writes it: 1亿元, 1000万元, 2万元; otherwise exact yuan."""
-    if fen is None:
-        return _("（未填写）")
-    if fen and fen % 10_000_000_000 == 0:
-        return _("%(n)s亿元") % {"n": fen // 10_000_000_000}
-    if fen and fen % 1_000_000 == 0:
-        return _("%(n)s万元") % {"n": fen // 1_000_000}
-    return yuan(fen)
+    """A legal amount as the text writes it (core.money.legal_amount): 1亿元, 1000万元, 2万元."""
+    return _missing_or(fen, money.legal_amount)
 
 
 def percent(ppm: int | None) -> str:
-    """300000 → "30%"; 43500 → "4.35%" (exact)."""
-    if ppm is None:
-        return _("（未填写）")
-    value = (Decimal(int(ppm)) / Decimal(10_000)).normalize()
-    return f"{value:f}%"
+    """300000 → "30%"; 43500 → "4.35%" (exact, core.money.ppm_percent)."""
+    return _missing_or(ppm, money.ppm_percent)
 
 
 def day(raw: str | None) -> str:
@@ -186,7 +178,7 @@ def parameter_value(params: Params | None, key: str, value: Any) -> str:
 
 def training_rule_text(rule: Mapping[str, Any]) -> str:
     if rule["mode"] == "per_trainee":
-        text = _("按培训人数每人%(per)s") % {"per": yuan(rule["per_trainee_fen"])}
+        text = _("按培训人数每人%(per)s") % {"per": yuan_or_missing(rule["per_trainee_fen"])}
     elif rule["mode"] == "cost_share":
         text = _("按培训费用的%(rate)s") % {"rate": percent(rule["cost_share_ppm"])}
     else:
@@ -245,7 +237,7 @@ def _threshold(v: dict[str, Any], p: Params | None) -> str:
         if v.get("ok"):
             return _("年交易%(value)s单，达到%(threshold)s单以上（含本数）。") % values
         return _("年交易%(value)s单，未达到%(threshold)s单。") % values
-    values = {"value": yuan(v.get("value")), "threshold": amount_words(v.get("threshold"))}
+    values = {"value": yuan_or_missing(v.get("value")), "threshold": amount_words(v.get("threshold"))}
     if what == "store_turnover":
         if v.get("ok"):
             return _("店铺首个运行年度交易额%(value)s，达到%(threshold)s。") % values
@@ -257,25 +249,25 @@ def _threshold(v: dict[str, Any], p: Params | None) -> str:
 
 def _rate(v: dict[str, Any], p: Params | None) -> str:
     return _("%(base)s × %(rate)s = %(amount)s（四舍五入到分）。") % {
-        "base": yuan(v.get("base_fen")),
+        "base": yuan_or_missing(v.get("base_fen")),
         "rate": percent(v.get("rate_ppm")),
-        "amount": yuan(v.get("amount_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
     }
 
 
 def _per_unit(v: dict[str, Any], p: Params | None) -> str:
     return _("%(count)s × %(per)s = %(amount)s。") % {
         "count": number(v.get("count")),
-        "per": yuan(v.get("per_unit_fen")),
-        "amount": yuan(v.get("amount_fen")),
+        "per": yuan_or_missing(v.get("per_unit_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
     }
 
 
 def _cap(v: dict[str, Any], p: Params | None) -> str:
     return _("计算金额%(amount)s超过最高%(cap)s，按%(paid)s兑现。") % {
-        "amount": yuan(v.get("amount_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
         "cap": amount_words(v.get("cap_fen")),
-        "paid": yuan(v.get("paid_fen")),
+        "paid": yuan_or_missing(v.get("paid_fen")),
     }
 
 
@@ -303,7 +295,7 @@ def _cost_line(v: dict[str, Any], p: Params | None) -> str:
         "kind": _label(KIND_TEXT, v.get("kind")),
         "start": day(v.get("period_start")),
         "end": day(v.get("period_end")),
-        "amount": yuan(v.get("amount_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
         "months": v.get("months"),
     }
     if not v.get("valid"):
@@ -324,19 +316,19 @@ def _cost_line(v: dict[str, Any], p: Params | None) -> str:
         parts.append(_("%(n)s个月未入驻，不补助") % {"n": not_resident})
     if v.get("beyond_months"):
         parts.append(_("入驻第6年起%(n)s个月，不再补助") % {"n": v["beyond_months"]})
-    parts.append(_("本年度补助%(amount)s") % {"amount": yuan(v.get("subsidy_fen"))})
+    parts.append(_("本年度补助%(amount)s") % {"amount": yuan_or_missing(v.get("subsidy_fen"))})
     return "；".join(parts) + "。"
 
 
 def _sum(v: dict[str, Any], p: Params | None) -> str:
-    return _("合计%(amount)s。") % {"amount": yuan(v.get("amount_fen"))}
+    return _("合计%(amount)s。") % {"amount": yuan_or_missing(v.get("amount_fen"))}
 
 
 def _project(v: dict[str, Any], p: Params | None) -> str:
     funds = _("利用自有资金建设") if v.get("own_funds") else _("未利用自有资金建设")
     return _("平台项目（编号%(project)s）投入%(investment)s，%(funds)s。") % {
         "project": v.get("project"),
-        "investment": yuan(v.get("investment_fen")),
+        "investment": yuan_or_missing(v.get("investment_fen")),
         "funds": funds,
     }
 
@@ -352,8 +344,8 @@ def _store(v: dict[str, Any], p: Params | None) -> str:
         "store": v.get("store"),
         "platform": platforms.get(str(v.get("platform")), v.get("platform")),
         "opened": day(v.get("opened_on")),
-        "turnover": yuan(v.get("turnover_fen")),
-        "cost": yuan(v.get("operating_cost_fen")),
+        "turnover": yuan_or_missing(v.get("turnover_fen")),
+        "cost": yuan_or_missing(v.get("operating_cost_fen")),
     }
     notes = []
     if not v.get("listed"):
@@ -381,7 +373,7 @@ def _once(v: dict[str, Any], p: Params | None) -> str:
 
 def _brand(v: dict[str, Any], p: Params | None) -> str:
     kind = v.get("kind")
-    values = {"brand": v.get("brand"), "amount": yuan(v.get("amount_fen")), "kind": kind}
+    values = {"brand": v.get("brand"), "amount": yuan_or_missing(v.get("amount_fen")), "kind": kind}
     if kind == "district":
         values["label"] = BRAND_TEXT["district"]
         return _("%(label)s（编号%(brand)s），领导小组决定奖励%(amount)s。") % values
@@ -392,7 +384,7 @@ def _brand(v: dict[str, Any], p: Params | None) -> str:
 
 def _range(v: dict[str, Any], p: Params | None) -> str:
     values = {
-        "amount": yuan(v.get("amount_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
         "low": amount_words(v.get("min_fen")),
         "high": amount_words(v.get("max_fen")),
     }
@@ -402,16 +394,16 @@ def _range(v: dict[str, Any], p: Params | None) -> str:
 
 
 def _transactions(v: dict[str, Any], p: Params | None) -> str:
-    text = _("本年度电商交易额%(amount)s") % {"amount": yuan(v.get("year_fen"))}
+    text = _("本年度电商交易额%(amount)s") % {"amount": yuan_or_missing(v.get("year_fen"))}
     if v.get("previous_max_fen") is None:
         text += _("，此前年度无交易额记录")
     elif v.get("previous_max_year") is not None:
         text += _("，此前年度最高%(amount)s（%(year)s年）") % {
-            "amount": yuan(v["previous_max_fen"]),
+            "amount": yuan_or_missing(v["previous_max_fen"]),
             "year": v["previous_max_year"],
         }
     else:
-        text += _("，此前年度最高%(amount)s") % {"amount": yuan(v["previous_max_fen"])}
+        text += _("，此前年度最高%(amount)s") % {"amount": yuan_or_missing(v["previous_max_fen"])}
     if not v.get("resident"):
         text += _("；本年度未入驻区电子商务产业园")
     return text + "。"
@@ -435,14 +427,14 @@ def _title(v: dict[str, Any], p: Params | None) -> str:
 def _case(v: dict[str, Any], p: Params | None) -> str:
     return _("经区电子商务产业发展领导小组决定（%(no)s），给予%(amount)s。") % {
         "no": v.get("decision_no") or _("无决定文号"),
-        "amount": yuan(v.get("amount_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
     }
 
 
 def _training(v: dict[str, Any], p: Params | None) -> str:
     return _("本年度培训%(trainees)s人，培训费用%(cost)s；补助方式：%(mode)s。") % {
         "trainees": number(v.get("trainees")),
-        "cost": yuan(v.get("cost_fen")),
+        "cost": yuan_or_missing(v.get("cost_fen")),
         "mode": _label(TRAINING_MODE_TEXT, v.get("mode")),
     }
 
@@ -450,7 +442,7 @@ def _training(v: dict[str, Any], p: Params | None) -> str:
 def _loan(v: dict[str, Any], p: Params | None) -> str:
     text = _("贷款（编号%(loan)s）本金%(principal)s，%(date)s发放，实际年利率%(actual)s，同期基准利率%(benchmark)s") % {
         "loan": v.get("loan"),
-        "principal": yuan(v.get("principal_fen")),
+        "principal": yuan_or_missing(v.get("principal_fen")),
         "date": day(v.get("loan_date")),
         "actual": percent(v.get("actual_rate_ppm")),
         "benchmark": percent(v.get("benchmark_rate_ppm")),
@@ -486,21 +478,21 @@ def _loan_interest(v: dict[str, Any], p: Params | None) -> str:
         "本金%(principal)s × 年利率%(rate)s（实际利率与基准利率取低者）× %(share)s × %(days)s天 ÷ %(basis)s"
         " = %(amount)s（四舍五入到分）。"
     ) % {
-        "principal": yuan(v.get("principal_fen")),
+        "principal": yuan_or_missing(v.get("principal_fen")),
         "rate": percent(v.get("rate_ppm")),
         "share": percent(v.get("share_ppm")),
         "days": v.get("days"),
         "basis": v.get("basis"),
-        "amount": yuan(v.get("amount_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
     }
 
 
 def _enterprise_cap(v: dict[str, Any], p: Params | None) -> str:
     return _("每户每年贴息最高%(cap)s，本年度在先贷款已占用%(before)s，本笔%(amount)s按剩余额度兑现%(paid)s。") % {
         "cap": amount_words(v.get("cap_fen")),
-        "before": yuan(v.get("before_fen")),
-        "amount": yuan(v.get("amount_fen")),
-        "paid": yuan(v.get("paid_fen")),
+        "before": yuan_or_missing(v.get("before_fen")),
+        "amount": yuan_or_missing(v.get("amount_fen")),
+        "paid": yuan_or_missing(v.get("paid_fen")),
     }
 
 
@@ -566,7 +558,7 @@ def summary(row: Mapping[str, Any], params: Params | None = None) -> str:
     item = params.items.get(str(row["item"]))
     return _("%(item)s：%(amount)s（%(reason)s）") % {
         "item": item.label if item else row["item"],
-        "amount": yuan(row["amount_fen"]),
+        "amount": yuan_or_missing(row["amount_fen"]),
         "reason": reason_text(str(row["reason"])),
     }
 

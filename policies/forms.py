@@ -12,9 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import to_fen
 from policies.actions.facts import editable_fields
 from policies.models import AllocationRule, EnterpriseFact
-from policies.money import to_fen
 
 
 class YuanField(forms.DecimalField):

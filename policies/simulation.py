@@ -27,13 +27,13 @@ from accounts.models import User
 from core.audit import log_event
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.money import signed_yuan, to_fen, yuan
 from core.scoping import VIEW, restrict
 from policies.actions.packs import is_bureau_of
 from policies.adapter import gather
 from policies.errors import PolicyErrorCode
 from policies.explain import ALLOCATION_TEXT, facts_error_text, parameter_error_text, parameter_value
 from policies.models import FACT_MODELS, Fund, PolicyPack
-from policies.money import to_fen, yuan
 from policies.packinfo import params_for
 from policies.rules import engine
 from policies.rules.params import ParameterError, ParameterNotInForceError, Params
@@ -367,11 +367,6 @@ def run_simulation(
     )
     labels = {k: i.label for k, i in params.items.items()}
     return Simulation(pack, year, basis, comparison, lines, fund, labels, stored)
-
-
-def signed_yuan(fen: int) -> str:
-    """+1,000.00 / -500.00 / 0.00 (yuan)."""
-    return ("+" if fen > 0 else "") + yuan(fen)
 
 
 def bin_label(low_fen: int, high_fen: int) -> str:

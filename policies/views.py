@@ -19,6 +19,7 @@ from django.views import View
 
 from accounts.acting import acting_user
 from core.errors import ActionError
+from core.money import yuan
 from core.roles import Role
 from core.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.views import Column, ScopedListView, run_action
@@ -38,7 +39,6 @@ from policies.models import (
     LedgerEntry,
     PolicyPack,
 )
-from policies.money import yuan
 from policies.packinfo import item_label, items_of, params_in_force
 from registry.models import Enterprise
 

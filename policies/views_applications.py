@@ -19,6 +19,7 @@ from django.views import View
 from accounts.acting import acting_user
 from core import uploads
 from core.errors import ActionError
+from core.money import yuan
 from core.roles import Role
 from core.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.views import Column, ScopedListView, run_action
@@ -61,7 +62,6 @@ from policies.models import (
     PackStatus,
     PolicyPack,
 )
-from policies.money import yuan
 from policies.packinfo import REF_KINDS, applicable_items, item_label
 from policies.rules.facts import SCHEMAS
 from registry.models import Enterprise

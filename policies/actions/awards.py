@@ -22,6 +22,7 @@ from core import workflow
 from core.audit import log_change, save_logged
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
+from core.money import yuan
 from core.roles import Role
 from core.scoping import VIEW, restrict
 from core.uploads import UploadRefused
@@ -40,7 +41,6 @@ from policies.models import (
     PackStatus,
     PolicyPack,
 )
-from policies.money import yuan
 from policies.packinfo import REF_KINDS, applicable_items
 from policies.rules.allocation import Claim as AllocationClaim
 from policies.rules.allocation import allocate

@@ -18,11 +18,11 @@ from core import workflow
 from core.audit import log_change
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog, to_jsonable
+from core.money import yuan
 from core.scoping import CHANGE, restrict
 from policies.actions.common import locked_application, require_bureau
 from policies.errors import PolicyErrorCode
 from policies.models import AwardApplication, AwardEvent, AwardStatus, EntryKind, LedgerEntry
-from policies.money import yuan
 
 
 def computation_trace(app: AwardApplication) -> dict[str, Any]:

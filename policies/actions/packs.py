@@ -12,13 +12,13 @@ from accounts.models import User
 from core import workflow
 from core.audit import save_logged
 from core.errors import ActionError, NotAllowedError
+from core.money import yuan
 from core.roles import Role
 from core.scoping import CHANGE, restrict
 from policies import funds as fund_figures
 from policies.actions.common import require_bureau
 from policies.errors import PolicyErrorCode
 from policies.models import AllocationRule, Fund, PolicyPack
-from policies.money import yuan
 from policies.packinfo import params_for
 from regions.models import Region
 

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 import yaml
 
+from core import money
 from policies import explain
 from policies.rules.codes import REASONS, STEPS
 from policies.rules.engine import FactsError, compute
@@ -74,7 +75,8 @@ def test_the_explanation_of_a_residence_year() -> None:
 
 @pytest.mark.parametrize(("fen", "text"), [(0, "0.00元"), (5, "0.05元"), (123456789, "1,234,567.89元")])
 def test_yuan(fen: int, text: str) -> None:
-    assert explain.yuan(fen) == text
+    assert money.yuan_text(fen) == text
+    assert explain.yuan_or_missing(fen) == text and explain.yuan_or_missing(None) == "（未填写）"
 
 
 @pytest.mark.parametrize(

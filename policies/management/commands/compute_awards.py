@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 from core.audit import audit_context, log_event
 from core.errors import ActionError
 from core.models import ChangeLog
+from core.money import yuan_text as yuan
 from policies.batch.reading import WorkbookError, read_workbook
 from policies.batch.writing import write_awards, write_template
-from policies.explain import facts_error_text, yuan
+from policies.explain import facts_error_text
 from policies.packinfo import params_for
 from policies.rules import engine
 from policies.rules.params import DEFAULT_PACK, ParameterNotInForceError, Params
