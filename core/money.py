@@ -37,7 +37,7 @@ _UNIT_FEN = {YUAN: FEN_PER_YUAN, WAN: FEN_PER_WAN, YI: FEN_PER_YI}
 
 def to_decimal(value: Any) -> Decimal:
     """An exact decimal from a Decimal, an int or text ("1,234.50"); never from a float."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError("numbers shown to officials are never built from a float")
     if isinstance(value, Decimal):
         return value
@@ -135,10 +135,7 @@ def in_unit(fen: int | None, unit: str, *, signed: bool = False, with_unit: bool
     亿元 to four decimals (one 万元), at least two shown."""
     if fen is None:
         return ""
-    if unit == YUAN:
-        text = yuan(fen)
-    else:
-        text = trimmed_text(Decimal(int(fen)) / _UNIT_FEN[unit], 4, 2)
+    text = yuan(fen) if unit == YUAN else trimmed_text(Decimal(int(fen)) / _UNIT_FEN[unit], 4, 2)
     if signed and fen > 0:
         text = f"+{text}"
     return f"{text}{UNIT_WORDS[unit]}" if with_unit else text

@@ -1,8 +1,8 @@
 """{% load numbers %}: every number a page shows, through core.money (docs/architecture.md, "Presentation").
 
 Money (integer fen):
-    {{ fen|yuan }} → 12,345.67            {{ fen|yuan_text }} → 12,345.67元     {{ fen|signed_yuan }} → +1,000.00
-    {{ fen|wan }} → 1,000.00万元          {{ fen|yi }} → 1.2000亿元             {{ fen|money_auto }} → 元/万元/亿元 by size
+    {{ fen|yuan }} → 12,345.67     {{ fen|yuan_text }} → 12,345.67元     {{ fen|signed_yuan }} → +1,000.00
+    {{ fen|wan }} → 1,000.00万元   {{ fen|yi }} → 1.2000亿元    {{ fen|money_auto }} → 元/万元/亿元 by size
     {% common_unit a b c as unit %} then {{ a|money:unit }} {{ b|money:unit }}: one unit for a row of tiles
 Other exact numbers (Decimal, int or their text, never a float):
     {{ revenue_wan|amount }} → 282,123.52 (the unit is in the header or the sentence)
