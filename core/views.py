@@ -32,11 +32,13 @@ from django.views import View
 from core import exports
 from core.audit import history, log_event, unsealed
 from core.errors import ActionError, NotAllowedError
+from core.filtersets import ChangeLogFilterSet
 from core.models import ChangeLog
 from core.pagination import scoped_rows
+from core.presentation import export_message, number_cell, present
 from core.privacy import mask_phone
 from core.roles import Role
-from core.scoping import ADD, EXPORT, VIEW, access, can, restrict
+from core.scoping import ADD, CHANGE, EXPORT, VIEW, access, can, restrict
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -164,11 +166,10 @@ class ScopedListView(LoginRequiredMixin, View):
             if not can(request.user, self.model, EXPORT):
                 raise PermissionDenied
             export_qs = restrict(qs, request.user, EXPORT)
-            filters = {k: v for k, v in request.GET.items() if k not in ("export", "page") and v}
             log_event(
                 ChangeLog.Action.EXPORT,
                 object_repr=str(self.model._meta.verbose_name_plural),
-                message=f"{fmt} {filters}",
+                message=export_message(fmt, fs, request.GET),
             )
             headers = [str(c.label) for c in self.columns]
             cells = ([self.cell(c, obj, mask) for c in self.columns] for obj in export_qs.iterator(chunk_size=2000))
@@ -186,7 +187,11 @@ class ScopedListView(LoginRequiredMixin, View):
             Row(
                 obj,
                 [
-                    (self.cell(c, obj, mask), obj.get_absolute_url() if c.link and linkable else None, c.classes)
+                    (
+                        number_cell(self.cell(c, obj, mask), c.classes),
+                        obj.get_absolute_url() if c.link and linkable else None,
+                        c.classes,
+                    )
                     for c in visible
                 ],
             )
@@ -236,7 +241,7 @@ class ScopedDetailView(LoginRequiredMixin, View):
 
 
 class ObjectHistoryView(LoginRequiredMixin, View):
-    """The change log of one object, for whoever may see the object."""
+    """The change log of one object, for whoever may see the object, in words (core.presentation)."""
 
     def get(self, request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
         try:
@@ -247,9 +252,15 @@ class ObjectHistoryView(LoginRequiredMixin, View):
         if model is None or not hasattr(model, "scope_q"):
             raise Http404
         obj = access(model._default_manager.all(), request.user, pk, VIEW)
-        entries = Paginator(unsealed(history(obj), request.user).select_related("content_type"), 50).get_page(
+        entries = Paginator(unsealed(history(obj), request.user).select_related("content_type", "actor"), 50).get_page(
             request.GET.get("page")
         )
+        # Personal data as the object's API history shows it: in full to those who work with it.
+        mask = (
+            not may_see_personal(request.user)
+            and not restrict(model._default_manager.filter(pk=obj.pk), request.user, CHANGE).exists()
+        )
+        entries.object_list = present(entries.object_list, mask_personal=mask)
         return render(
             request,
             "core/object_history.html",
@@ -259,24 +270,22 @@ class ObjectHistoryView(LoginRequiredMixin, View):
 
 class ChangeLogListView(LoginRequiredMixin, View):
     """The whole audit trail: read-only, for the auditor and the ministry; the security
-    administrator sees sign-in events."""
+    administrator sees sign-in events. Filters: core.filtersets.ChangeLogFilterSet."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user: Any = request.user
-        qs = unsealed(ChangeLog.objects.select_related("content_type"), user)
+        qs = unsealed(ChangeLog.objects.select_related("content_type", "actor"), user)
         if user.role in (Role.AUDITOR, Role.MINISTRY):
             pass
         elif user.role == Role.SECADMIN:
             qs = qs.filter(action__in=[ChangeLog.Action.LOGIN, ChangeLog.Action.LOGIN_FAILED, ChangeLog.Action.LOGOUT])
         else:
             raise PermissionDenied
-        action = request.GET.get("action")
-        if action in ChangeLog.Action.values:
-            qs = qs.filter(action=action)
-        actor = request.GET.get("actor", "").strip()
-        if actor:
-            qs = qs.filter(actor_name=actor)
+        fs = ChangeLogFilterSet(request.GET or None, queryset=qs, request=request)
+        if fs.is_bound and fs.is_valid():
+            qs = fs.qs
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page.object_list = present(page.object_list, mask_personal=not may_see_personal(user))
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -285,7 +294,7 @@ class ChangeLogListView(LoginRequiredMixin, View):
             {
                 "title": gettext_lazy("操作日志"),
                 "page": page,
-                "actions": ChangeLog.Action.choices,
+                "filterset": fs,
                 "querystring": query.urlencode(),
             },
         )

@@ -9,6 +9,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import ActionError
 from policies.errors import PolicyErrorCode
 from policies.rules import params as rules_params
@@ -70,6 +72,33 @@ def item_label(code: str, key: str) -> str:
     except ActionError:
         return key
     return items[key].label if key in items else key
+
+
+@functools.lru_cache(maxsize=16)
+def _current_version(code: str, mtime: float) -> str:
+    return _load(code, mtime).version()
+
+
+def version_text(code: str, year: Any, version: str) -> str:
+    """The parameter version an award was computed with, as a person reads it: the pack's document
+    and the year whose values applied, and whether the pack's file has changed since. The
+    fingerprint itself (`version`) is for programs and the tooltip."""
+    if not version:
+        return "—"
+    try:
+        params = params_for(code)
+        current = _current_version(code, rules_params.pack_path(code).stat().st_mtime)
+    except (ActionError, OSError):
+        return _("已记录（政策包参数文件不可用）")
+    text = params.document
+    if year:
+        text = _("%(document)s %(year)s年度适用参数（%(date)s有效取值）") % {
+            "document": params.document,
+            "year": year,
+            "date": params.as_of(int(year)).isoformat(),
+        }
+    same = _("与现行参数文件一致") if version == current else _("测算后参数文件已调整")
+    return f"{text}，{same}"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ PUBLIC_STATUSES = frozenset({BaseStatus.DESIGNATED, BaseStatus.WARNED, BaseStatu
 
 class Base(ChangeLoggedModel):
     name = models.CharField(_("基地名称"), max_length=128)
-    name_normalized = models.CharField(max_length=128, editable=False, db_index=True)
+    name_normalized = models.CharField(_("检索用名称"), max_length=128, editable=False, db_index=True)
     quota_unit = models.ForeignKey(
         "regions.QuotaUnit", verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="bases"
     )
@@ -89,6 +89,18 @@ class Base(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:base_detail", args=[self.pk])
+
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        """Covered regions are logged as their codes (a many-to-many has no column): shown by name."""
+        if name != "covered_regions" or not isinstance(value, list):
+            return None
+        from regions.models import Region
+
+        missing = [c for c in value if ("region_code", c) not in cache]
+        for code, region_name in Region.objects.filter(code__in=missing).values_list("code", "name"):
+            cache[("region_code", code)] = region_name
+        return "、".join(str(cache.get(("region_code", c), c)) for c in value) or "—"
 
     def clean(self) -> None:
         super().clean()
@@ -142,7 +154,7 @@ class BaseStatusChange(TimelineEvent, ChangeLoggedModel):
     kind_field = "to_status"
     date_only = True
 
-    base = models.ForeignKey(Base, on_delete=models.CASCADE, related_name="status_changes")
+    base = models.ForeignKey(Base, verbose_name=_("示范基地"), on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("原状态"), max_length=16, choices=BaseStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=BaseStatus.choices)
     date = models.DateField(_("日期"))
@@ -183,7 +195,7 @@ class BaseTarget(ChangeLoggedModel):
     """A target the base committed to in its work plan (创建目标), carried over on designation and
     monitored afterwards: one indicator, one year, one value."""
 
-    base = models.ForeignKey(Base, on_delete=models.CASCADE, related_name="targets")
+    base = models.ForeignKey(Base, verbose_name=_("示范基地"), on_delete=models.CASCADE, related_name="targets")
     indicator = models.CharField(_("指标"), max_length=32)
     indicator_label = models.CharField(_("指标名称"), max_length=64)
     year = models.PositiveSmallIntegerField(_("年份"))
@@ -246,7 +258,7 @@ class Enterprise(ChangeLoggedModel):
     )
     org_code_ok = models.BooleanField(_("组织机构代码校验"), null=True, editable=False)
     name = models.CharField(_("企业名称"), max_length=128)
-    name_normalized = models.CharField(max_length=128, editable=False, db_index=True)
+    name_normalized = models.CharField(_("检索用名称"), max_length=128, editable=False, db_index=True)
     category = models.CharField(_("主体类型"), max_length=16, choices=EnterpriseCategory.choices)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("注册地区"), on_delete=models.PROTECT, related_name="enterprises"

@@ -14,15 +14,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import uscc
 from core.audit import save_logged
 from core.models import ChangeLog
+from core.presentation import PERSONAL_KEYS, present
 from core.privacy import mask_phone
-
-# Keys of personal data inside logged snapshots: masked for those who may not see them.
-PERSONAL_KEYS = frozenset({"contact_phone", "phone"})
 
 
 def uscc_message(result: uscc.CheckResult) -> str:
@@ -109,37 +108,84 @@ def masked_snapshot(data: dict[str, Any] | None, mask: bool) -> dict[str, Any] |
     return {k: (mask_phone(str(v)) if k in PERSONAL_KEYS and v else v) for k, v in data.items()}
 
 
+class FieldChangeSerializer(serializers.Serializer):
+    """One changed field as a person reads it (core.presentation)."""
+
+    field = serializers.CharField(source="name", help_text="字段名（供程序使用，不在页面显示）")
+    label = serializers.CharField(help_text="字段的中文名称")  # type: ignore[assignment]  # the key API clients read
+    before = serializers.CharField(help_text="修改前，文字形式（选项名称、关联对象名称、是/否、带千分位的数字）")
+    after = serializers.CharField(help_text="修改后，文字形式")
+
+
+class ChangeLogListSerializer(serializers.ListSerializer):
+    """Words for a whole page of entries at once: one query per related model, not one per row."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        entries = list(data.all() if isinstance(data, models.QuerySet) else data)
+        present(entries, mask_personal=bool(self.context.get("mask_personal")))
+        return [self.child.to_representation(e) for e in entries]  # type: ignore[union-attr]  # a child is set
+
+
 class ChangeLogSerializer(serializers.ModelSerializer):
-    """One entry of the audit trail (read-only everywhere)."""
+    """One entry of the audit trail (read-only everywhere). `before`/`after` hold the stored values
+    (field names and raw values, for programs); `changes`, `actor_text`, `object_type_name` and
+    `message_text` say the same in words, as the pages show them."""
 
     object_type = serializers.SerializerMethodField(help_text="app_label.model，如 registry.enterprise")
+    object_type_name = serializers.SerializerMethodField(help_text="对象类型的中文名称，如“企业”")
+    actor_text = serializers.SerializerMethodField(help_text="操作人姓名及角色")
+    message_text = serializers.SerializerMethodField(help_text="说明（文字形式）")
+    changes = serializers.SerializerMethodField()
     before = serializers.SerializerMethodField()
     after = serializers.SerializerMethodField()
 
     class Meta:
         model = ChangeLog
+        list_serializer_class = ChangeLogListSerializer
         fields: Sequence[str] = (
             "id",
             "time",
             "actor",
             "actor_name",
+            "actor_text",
             "source",
             "request_id",
             "ip",
             "action",
             "result",
             "object_type",
+            "object_type_name",
             "object_id",
             "object_repr",
+            "changes",
             "before",
             "after",
             "message",
+            "message_text",
         )
         read_only_fields = fields
+
+    def _presented(self, entry: ChangeLog) -> Any:
+        if not hasattr(entry, "shown_changes"):  # one entry on its own (retrieve)
+            present([entry], mask_personal=bool(self.context.get("mask_personal")))
+        return entry
 
     def get_object_type(self, entry: ChangeLog) -> str:
         ct: ContentType | None = entry.content_type
         return f"{ct.app_label}.{ct.model}" if ct is not None else ""
+
+    def get_object_type_name(self, entry: ChangeLog) -> str:
+        return str(self._presented(entry).type_text)
+
+    def get_actor_text(self, entry: ChangeLog) -> str:
+        return str(self._presented(entry).actor_text)
+
+    def get_message_text(self, entry: ChangeLog) -> str:
+        return str(self._presented(entry).message_text)
+
+    @extend_schema_field(FieldChangeSerializer(many=True))
+    def get_changes(self, entry: ChangeLog) -> list[dict[str, str]]:
+        return [FieldChangeSerializer(c).data for c in self._presented(entry).shown_changes]
 
     def get_before(self, entry: ChangeLog) -> dict[str, Any] | None:
         return masked_snapshot(entry.before, bool(self.context.get("mask_personal")))

@@ -170,7 +170,7 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path="history", serializer_class=ChangeLogSerializer, filter_backends=[])
     def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
-        entries = unsealed(history(obj), self.request.user).select_related("content_type")
+        entries = unsealed(history(obj), self.request.user).select_related("content_type", "actor")
         page = self.paginate_queryset(entries)
         context = {**self.get_serializer_context(), "mask_personal": self.mask_personal_for(obj)}
         data = ChangeLogSerializer(page if page is not None else entries, many=True, context=context).data

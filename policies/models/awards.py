@@ -3,7 +3,7 @@ pre-computed by the rules engine, audited and decided by the bureau, paid throug
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -115,7 +115,29 @@ class AwardApplication(ChangeLoggedModel):
         indexes = [models.Index(fields=["fund", "status"], name="award_fund_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.item} {self.year}"
+        from policies.packinfo import item_label
+
+        return f"{self.enterprise} {item_label(self.pack.code, self.item)} {self.year}"
+
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        """Codes of the engine in words in the change log: the item's name, the conclusion, the
+        parameters used (their pack and year; the fingerprint is for programs)."""
+        from policies.explaining import reason_text
+        from policies.packinfo import item_label, version_text
+
+        if name in ("item", "params_version"):
+            code = pack_code(row.get("pack"), cache)
+            if code is None:
+                return None
+            return item_label(code, value) if name == "item" else version_text(code, row.get("year"), value)
+        if name == "reason":
+            return reason_text(value)
+        if name == "trace" and isinstance(value, list):
+            return _("共 %(n)s 步，详见申请页的“测算说明”") % {"n": len(value)}
+        if name == "facts":
+            return str(_("详见申请页的“测算所用事实”"))
+        return None
 
     def get_absolute_url(self) -> str:
         return reverse("policies:application_detail", args=[self.pk])
@@ -130,6 +152,16 @@ class AwardApplication(ChangeLoggedModel):
         if inner is None or scope.role == Role.BUREAU:
             return inner
         return inner & ~Q(status=AwardStatus.DRAFT)  # readers above the district see what was submitted
+
+
+def pack_code(pack_id: Any, cache: dict[Any, Any]) -> str | None:
+    """The code of a pack by its id, read once per page of the change log."""
+    key = ("policy_pack_code", pack_id)
+    if key not in cache:
+        from policies.models.packs import PolicyPack
+
+        cache[key] = PolicyPack.objects.filter(pk=pack_id).values_list("code", flat=True).first()
+    return cache[key]
 
 
 def through_application(scope: Scope, action: str) -> Q | None:
@@ -170,7 +202,9 @@ class Evidence(ChangeLoggedModel):
     """A supporting file of an application (lease, invoices, bank statement…), checked by
     `policies.evidence` before it is stored."""
 
-    application = models.ForeignKey(AwardApplication, on_delete=models.CASCADE, related_name="evidence")
+    application = models.ForeignKey(
+        AwardApplication, verbose_name=_("奖补申请"), on_delete=models.CASCADE, related_name="evidence"
+    )
     label = models.CharField(_("材料名称"), max_length=64)
     file = models.FileField(_("文件"), upload_to="policies/evidence/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=255)
@@ -196,7 +230,9 @@ class FactCorrection(ChangeLoggedModel):
     the value before and after, and why. The fact row itself is changed (and logged) by the same
     action, and the application recomputed."""
 
-    application = models.ForeignKey(AwardApplication, on_delete=models.CASCADE, related_name="corrections")
+    application = models.ForeignKey(
+        AwardApplication, verbose_name=_("奖补申请"), on_delete=models.CASCADE, related_name="corrections"
+    )
     fact_kind = models.CharField(_("事实类别"), max_length=32)
     fact_id = models.BigIntegerField(_("事实记录编号"))
     field = models.CharField(_("字段"), max_length=64)
@@ -216,7 +252,42 @@ class FactCorrection(ChangeLoggedModel):
         ordering = ["application", "id"]
 
     def __str__(self) -> str:
-        return f"{self.field_label}：{self.before} → {self.after}"
+        return f"{self.field_label}：{self.before_text} → {self.after_text}"
+
+    def value_text(self, value: Any) -> str:
+        """A corrected value as the fact's page shows it: money in yuan, rates in per cent, 是/否."""
+        from core import money
+
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return str(_("是") if value else _("否"))
+        if self.field.endswith("_fen") and isinstance(value, int):
+            return money.yuan_text(value)
+        if self.field.endswith("_ppm") and isinstance(value, int):
+            return money.ppm_percent(value)
+        return str(value)
+
+    @property
+    def before_text(self) -> str:
+        return self.value_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self.value_text(self.after)
+
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        if name in ("before", "after"):
+            return cls(field=row.get("field") or "").value_text(value)
+        if name == "fact_kind":
+            from policies.models.facts import FACT_MODELS
+
+            model = FACT_MODELS.get(value)
+            return str(model._meta.verbose_name) if model is not None else None
+        if name == "field":
+            return str(row.get("field_label") or "") or None
+        return None
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:

@@ -72,6 +72,23 @@ class LedgerEntry(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.voucher_no}"
 
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        """The computation an entry carries, in words: its conclusion and the parameters used."""
+        if name != "trace" or not isinstance(value, dict):
+            return None
+        from policies.explaining import reason_text
+        from policies.packinfo import version_text
+
+        pack = value.get("pack") or {}
+        parts = []
+        if value.get("reason"):
+            parts.append(_("测算结论：%(reason)s") % {"reason": reason_text(str(value["reason"]))})
+        if value.get("params_version") and pack.get("code"):
+            version = version_text(pack["code"], value.get("year"), str(value["params_version"]))
+            parts.append(_("参数：%(version)s") % {"version": version})
+        return "；".join(str(p) for p in parts) or str(_("详见奖补申请页"))
+
     def get_absolute_url(self) -> str:
         return reverse("policies:application_detail", args=[self.application_id])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -64,6 +64,19 @@ class PolicyPack(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:pack_detail", args=[self.pk])
+
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        """The pack's rules by their document rather than the name of their directory."""
+        if name != "code":
+            return None
+        from core.errors import ActionError
+        from policies.packinfo import params_for
+
+        try:
+            return _("%(document)s的规则参数") % {"document": params_for(str(value)).document}
+        except ActionError:
+            return None
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:

@@ -52,7 +52,9 @@ def do_update_base(actor: User, base: Base, changes: dict[str, Any]) -> ChangeLo
     )
     refused = set(changes) - allowed
     if refused:
-        raise NotAllowedError(_("您无权修改以下字段：%(fields)s") % {"fields": "、".join(sorted(refused))})
+        fields = {f.name: f for f in Base._meta.get_fields()}
+        labels = sorted(str(getattr(fields.get(n), "verbose_name", None) or _("未知字段")) for n in refused)
+        raise NotAllowedError(_("您无权修改以下字段：%(fields)s") % {"fields": "、".join(labels)})
     changes = dict(changes)
     covered = changes.pop("covered_regions", None)
     with transaction.atomic():

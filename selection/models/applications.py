@@ -170,7 +170,9 @@ def count_chars(text: str) -> int:
 class WorkPlan(ChangeLoggedModel):
     """《创建国家电子商务示范基地工作方案》 in the structure of the notice's annex (编制要点)."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="work_plan")
+    application = models.OneToOneField(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="work_plan"
+    )
     summary = models.TextField(_("一、摘要"), blank=True)
     local_economy = models.TextField(_("二（一）当地经济社会发展现状与战略定位"), blank=True)
     local_ecommerce = models.TextField(_("二（二）当地电子商务发展现状"), blank=True)
@@ -221,7 +223,7 @@ class WorkPlanGoal(ChangeLoggedModel):
     """One indicator of the plan's goals: a baseline and a target for each of 3–5 consecutive years.
     On designation these become the base's targets for monitoring."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="goals")
+    application = models.ForeignKey(Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="goals")
     indicator = models.CharField(_("指标"), max_length=32, choices=GoalIndicator.choices)
     baseline = models.DecimalField(_("基期值"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
     first_year = models.PositiveSmallIntegerField(_("起始年份"))
@@ -247,7 +249,9 @@ class WorkPlanGoal(ChangeLoggedModel):
 class ApplicationDocument(ChangeLoggedModel):
     """A required document attached to an application (附件 四 of notice 767)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField(_("材料类别"), max_length=48)
     file = models.FileField(_("文件"), upload_to="selection/documents/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=255)

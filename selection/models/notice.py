@@ -87,8 +87,10 @@ class Notice(ChangeLoggedModel):
 class NoticeEntry(ChangeLoggedModel):
     """One base on the proposed list. An objection that is upheld can take it off (withdrawn)."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="entries")
-    application = models.OneToOneField("selection.Application", on_delete=models.PROTECT, related_name="notice_entry")
+    notice = models.ForeignKey(Notice, verbose_name=_("公示"), on_delete=models.CASCADE, related_name="entries")
+    application = models.OneToOneField(
+        "selection.Application", verbose_name=_("申报"), on_delete=models.PROTECT, related_name="notice_entry"
+    )
     position = models.PositiveSmallIntegerField(_("序号"))
     score = models.DecimalField(_("评审得分"), max_digits=7, decimal_places=2, null=True, blank=True)
     withdrawn = models.BooleanField(_("已撤出名单"), default=False, editable=False)
@@ -137,7 +139,7 @@ class Objection(ChangeLoggedModel):
     """A written objection lodged during the notice period, with the objector's contact details,
     and how the ministry handled it. Objections are not public; contact details are personal data."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    notice = models.ForeignKey(Notice, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="objections")
     entry = models.ForeignKey(
         NoticeEntry,
         verbose_name=_("涉及基地"),

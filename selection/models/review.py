@@ -20,7 +20,9 @@ from core.workflow import Transitions
 class Expert(ChangeLoggedModel):
     """A reviewer in the pool. Conflicts of interest are computed from these facts (selection.review)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="expert_profile"
+    )
     fields_of_expertise = models.CharField(_("专业领域"), max_length=255, blank=True)
     home_province = models.ForeignKey(
         "regions.Region", verbose_name=_("所在省份"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -116,6 +118,15 @@ class ReviewStage(ChangeLoggedModel):
     def get_absolute_url(self) -> str:
         return reverse("selection:stage_detail", args=[self.pk])
 
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        """The rubric in the change log: "创建基础（25分）、工作方案（30分）"."""
+        if name == "rubric" and isinstance(value, list):
+            return "、".join(
+                _("%(label)s（%(max)s分）") % {"label": c.get("label", ""), "max": c.get("max", "")} for c in value
+            )
+        return None
+
     @property
     def max_total(self) -> str:
         from decimal import Decimal
@@ -142,8 +153,10 @@ class StageEntry(ChangeLoggedModel):
     """An application in a stage: its schedule (for the defence), its aggregated figures once the
     stage closes, and the ministry's decision."""
 
-    stage = models.ForeignKey(ReviewStage, on_delete=models.CASCADE, related_name="entries")
-    application = models.ForeignKey("selection.Application", on_delete=models.PROTECT, related_name="stage_entries")
+    stage = models.ForeignKey(ReviewStage, verbose_name=_("评审阶段"), on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(
+        "selection.Application", verbose_name=_("申报"), on_delete=models.PROTECT, related_name="stage_entries"
+    )
     defence_at = models.DateTimeField(_("答辩时间"), null=True, blank=True, editable=False)
     defence_place = models.CharField(_("答辩地点"), max_length=128, blank=True, editable=False)
     reviewers = models.PositiveSmallIntegerField(_("评分专家数"), null=True, blank=True, editable=False)
@@ -189,10 +202,16 @@ class StageEntry(ChangeLoggedModel):
 class Assignment(ChangeLoggedModel):
     """An expert assigned to review an application in one stage; carries the expert's score sheet."""
 
-    entry = models.ForeignKey(StageEntry, on_delete=models.CASCADE, related_name="assignments")
-    stage = models.ForeignKey(ReviewStage, on_delete=models.CASCADE, related_name="assignments")
-    application = models.ForeignKey("selection.Application", on_delete=models.CASCADE, related_name="assignments")
-    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
+    entry = models.ForeignKey(
+        StageEntry, verbose_name=_("评审对象"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    stage = models.ForeignKey(
+        ReviewStage, verbose_name=_("评审阶段"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    application = models.ForeignKey(
+        "selection.Application", verbose_name=_("申报"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    expert = models.ForeignKey(Expert, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="assignments")
     # The score sheet: points per rubric criterion (exact decimals as text), checklist ticks, comments.
     points = models.JSONField(_("分项得分"), default=dict, blank=True, editable=False)
     checklist = models.JSONField(_("条件核查"), default=dict, blank=True, editable=False)
@@ -210,6 +229,25 @@ class Assignment(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.application}"
+
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        """A score sheet in the change log: each point under its criterion's name ("创建基础 57.5"),
+        the checklist as the items ticked."""
+        if name == "points" and isinstance(value, dict):
+            key = ("rubric", row.get("stage"))
+            if key not in cache:
+                rubric = ReviewStage.objects.filter(pk=row.get("stage") or 0).values_list("rubric", flat=True).first()
+                cache[key] = {c.get("key"): c.get("label") for c in rubric or []}
+            labels = cache[key]
+            return "；".join(f"{labels.get(k) or _('其他评分项')} {v}" for k, v in value.items()) or "—"
+        if name == "checklist" and isinstance(value, dict):
+            from selection.checks import params_for
+
+            items = {item.key: item.label for item in params_for().expert_checklist}
+            ticked = [items.get(k) or _("其他核查项") for k, v in value.items() if v]
+            return "、".join(str(t) for t in ticked) if ticked else str(_("未勾选"))
+        return None
 
     @classmethod
     def sealed_history(cls, user: Any) -> models.QuerySet[Any] | None:
