@@ -15,8 +15,10 @@ Conventions (docs/architecture.md, "Presentation"):
   1亿元, 亿元 above; `common_unit(*fens)` picks one unit for a row of figures shown side by side
   (a row of tiles never mixes 元 and 万元).
 - `decimal_text(value, places)` formats any exact decimal (a Decimal, an int or its text: areas in
-  m², revenue already in 万元) with thousands separators and a fixed number of places, rounded
-  half up; `count(n)` an integer with separators; `percent(ratio)` a share as "60.5%".
+  m², revenue already in 万元) with a fixed number of places, rounded half up; `count(n)` an
+  integer; `percent(ratio)` a share as "60.5%". Thousands separators: figures from five digits on
+  ("1800.00", "35,000.00", "57,600": GB/T 15835-2011 leaves four-digit numbers whole), money
+  from four ("7,000.00元", the habit of ledgers).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ from django.utils.translation import gettext_lazy
 FEN_PER_YUAN = 100
 FEN_PER_WAN = 1_000_000  # 1万元
 FEN_PER_YI = 10_000_000_000  # 1亿元
+
+# Thousands separators: figures from five digits on (GB/T 15835-2011 leaves four-digit numbers
+# whole), money from four (the accounting habit of ledgers and vouchers: 7,000.00元).
+GROUP_FROM = 10_000
+MONEY_GROUP_FROM = 1_000
 
 YUAN, WAN, YI = "yuan", "wan", "yi"
 UNIT_WORDS = {YUAN: gettext_lazy("元"), WAN: gettext_lazy("万元"), YI: gettext_lazy("亿元")}
@@ -65,19 +72,21 @@ def fen_to_yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else (Decimal(int(fen)) / FEN_PER_YUAN).quantize(Decimal("0.01"))
 
 
-def decimal_text(value: Any, places: int = 2) -> str:
-    """171682.850000 -> "171,682.85"; rounded half up to `places`, thousands separators, no float."""
+def decimal_text(value: Any, places: int = 2, *, group_from: int = GROUP_FROM) -> str:
+    """171682.850000 -> "171,682.85"; rounded half up to `places`, no float. Thousands separators
+    from `group_from` on: five digits for figures (GB/T 15835-2011: "1800.00", "35,000.00"), four
+    for money (`group_from=MONEY_GROUP_FROM`: "7,000.00")."""
     if value is None or value == "":
         return ""
-    number = to_decimal(value)
-    exponent = Decimal(1).scaleb(-places)
-    return f"{number.quantize(exponent, rounding=ROUND_HALF_UP):,.{places}f}"
+    number = to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    grouping = "," if abs(number) >= group_from else ""
+    return f"{number:{grouping}.{places}f}"
 
 
-def trimmed_text(value: Any, max_places: int, min_places: int = 0) -> str:
+def trimmed_text(value: Any, max_places: int, min_places: int = 0, *, group_from: int = GROUP_FROM) -> str:
     """A decimal rounded half up to `max_places`, trailing zeros dropped down to `min_places`:
-    (1.23460, 4, 2) -> "1.2346"; (1000, 4, 2) -> "1,000.00"; (4.35, 4) -> "4.35"."""
-    text = decimal_text(value, max_places)
+    (1.23460, 4, 2) -> "1.2346"; (1000, 4, 2) -> "1000.00"; (4.35, 4) -> "4.35"."""
+    text = decimal_text(value, max_places, group_from=group_from)
     if max_places == 0:
         return text
     head, _dot, tail = text.partition(".")
@@ -86,10 +95,11 @@ def trimmed_text(value: Any, max_places: int, min_places: int = 0) -> str:
 
 
 def count(value: Any) -> str:
-    """57600 -> "57,600"."""
+    """57600 -> "57,600"; 5760 -> "5760" (separators from five digits, GB/T 15835-2011)."""
     if value is None or value == "":
         return ""
-    return f"{int(to_decimal(value)):,}"
+    number = int(to_decimal(value))
+    return f"{number:,}" if abs(number) >= GROUP_FROM else str(number)
 
 
 def percent(ratio: Any, places: int = 2) -> str:
@@ -135,7 +145,11 @@ def in_unit(fen: int | None, unit: str, *, signed: bool = False, with_unit: bool
     亿元 to four decimals (one 万元), at least two shown."""
     if fen is None:
         return ""
-    text = yuan(fen) if unit == YUAN else trimmed_text(Decimal(int(fen)) / _UNIT_FEN[unit], 4, 2)
+    text = (
+        yuan(fen)
+        if unit == YUAN
+        else trimmed_text(Decimal(int(fen)) / _UNIT_FEN[unit], 4, 2, group_from=MONEY_GROUP_FROM)
+    )
     if signed and fen > 0:
         text = f"+{text}"
     return f"{text}{UNIT_WORDS[unit]}" if with_unit else text

@@ -44,8 +44,6 @@ from core.privacy import mask_phone
 # Keys of personal data inside logged snapshots: masked for those who may not see them.
 PERSONAL_KEYS = frozenset({"contact_phone", "phone"})
 EMPTY = "—"
-# Below this an integer is a year, a rank or a small count and reads without separators.
-GROUPING_FROM = 10_000
 
 FORMAT_WORDS = {"xlsx": gettext_lazy("Excel"), "csv": gettext_lazy("CSV"), "docx": gettext_lazy("Word 文档")}
 # Filter names of the list pages, for export messages written before they were worded at the source.
@@ -168,7 +166,7 @@ def value_text(field: models.Field[Any, Any], value: Any) -> str:
             return money.yuan_text(value)
         if field.name.endswith("_ppm"):
             return money.ppm_percent(value)
-        return money.count(value) if abs(value) >= GROUPING_FROM else str(value)
+        return money.count(value)  # a year reads as a year: four digits are never grouped
     if isinstance(field, models.DateTimeField):
         return _local_time(value)
     if isinstance(field, models.DateField):
@@ -183,10 +181,13 @@ def value_text(field: models.Field[Any, Any], value: Any) -> str:
 
 def number_cell(value: Any, classes: str = "") -> Any:
     """A list cell of a numeric column ("num") as officials read it: thousands separators, the
-    decimals as stored (171,682.85; 57,600). Other cells are left to the template's rendering."""
-    if "num" in classes.split():
+    decimals as stored (171,682.85; 57,600); a "money" column (revenue in 万元) grouped like money
+    (1,200.50). Other cells are left to the template's rendering."""
+    names = classes.split()
+    if "num" in names:
         if isinstance(value, Decimal) and value.is_finite():
-            return money.decimal_text(value, max(0, -int(value.as_tuple().exponent)))
+            group_from = money.MONEY_GROUP_FROM if "money" in names else money.GROUP_FROM
+            return money.decimal_text(value, max(0, -int(value.as_tuple().exponent)), group_from=group_from)
         if isinstance(value, int) and not isinstance(value, bool):
             return money.count(value)
     return value

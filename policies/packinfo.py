@@ -74,6 +74,20 @@ def item_label(code: str, key: str) -> str:
     return items[key].label if key in items else key
 
 
+def code_words(code: str) -> dict[str, dict[str, str]]:
+    """Words for the codes facts carry that name parts of a pack: "item" (an item's key) and
+    "platform" (a platform of the pack's list, e.g. jd → 京东)."""
+    try:
+        params = params_for(code)
+    except ActionError:
+        return {}
+    platforms: dict[str, str] = {}
+    listed = params.parameters.get("store_platforms")
+    for entry in listed.values if listed is not None else ():
+        platforms.update({str(k): str(v) for k, v in entry.value.items()})
+    return {"item": {key: item.label for key, item in params.items.items()}, "platform": platforms}
+
+
 @functools.lru_cache(maxsize=16)
 def _current_version(code: str, mtime: float) -> str:
     return _load(code, mtime).version()

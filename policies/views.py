@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.acting import acting_user
+from core import money
 from core.errors import ActionError
 from core.money import yuan
 from core.roles import Role
@@ -39,7 +40,8 @@ from policies.models import (
     LedgerEntry,
     PolicyPack,
 )
-from policies.packinfo import item_label, items_of, params_in_force
+from policies.packinfo import code_words, item_label, items_of, params_for, params_in_force
+from policies.rules.params import DEFAULT_PACK
 from registry.models import Enterprise
 
 
@@ -71,9 +73,11 @@ class PackDetailView(LoginRequiredMixin, View):
         pack = access(PolicyPack.objects.select_related("region"), request.user, pk, VIEW)
         year = _year_param(request, timezone.localdate().year)
         error = None
+        rules = None
         try:
             items = items_of(pack.code)
             parameters = params_in_force(pack.code, datetime.date(year, 12, 31))
+            rules = params_for(pack.code)
         except ActionError as exc:
             items, parameters, error = [], [], exc.message
         funds = restrict(Fund.objects.filter(pack=pack), request.user, VIEW).order_by("-year")
@@ -84,6 +88,7 @@ class PackDetailView(LoginRequiredMixin, View):
             "items": items,
             "parameters": parameters,
             "params_error": error,
+            "rules_document": rules.document if rules is not None else "",
             "year": year,
             "funds": [(f, fund_figures.figures(f, per_item=False)) for f in funds],
             "is_bureau": bureau,
@@ -236,6 +241,7 @@ class FactsView(LoginRequiredMixin, View):
         if user.role != Role.ENTERPRISE and not request.GET.get("enterprise"):
             return render(request, "policies/facts_pick.html", {"title": _("企业扶持事实")})
         enterprise = _facts_enterprise(request)
+        words = code_words(DEFAULT_PACK)  # items and platforms by name (the district's pack)
         kinds = []
         for kind, model in FACT_MODELS.items():
             rows = list(restrict(model.objects.filter(enterprise=enterprise), user, VIEW).order_by("pk"))
@@ -248,7 +254,7 @@ class FactsView(LoginRequiredMixin, View):
                     "kind": kind,
                     "label": model._meta.verbose_name,
                     "fields": [yuan_label(getattr(f, "verbose_name", f.name)) for f in fields],
-                    "rows": [(r, [_cell(r, f) for f in fields], r.pk in changeable) for r in rows],
+                    "rows": [(r, [_cell(r, f, words) for f in fields], r.pk in changeable) for r in rows],
                     "can_add": can(user, model, ADD) and (user.role != Role.ENTERPRISE or model.self_reported),
                 }
             )
@@ -263,15 +269,21 @@ def _shown(model: Any) -> list[str]:
     return editable_fields(model)
 
 
-def _cell(row: Any, field: Any) -> Any:
+def _cell(row: Any, field: Any, words: dict[str, dict[str, str]]) -> Any:
     value = getattr(row, field.name)
     if field.name.endswith("_fen"):
         return yuan(value)
+    if field.name.endswith("_ppm") and value is not None:
+        return money.ppm_percent(value)
+    if field.name in words:
+        return words[field.name].get(str(value), value)
     display = getattr(row, f"get_{field.name}_display", None)
     if callable(display):
         return display()
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, int) and field.name not in ("year", "rank") and abs(value) >= 10_000:
+        return money.count(value)
     return "" if value is None else value
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.acting import acting_user
-from core import uploads
+from core import money, uploads
 from core.errors import ActionError
 from core.money import yuan
 from core.roles import Role
@@ -62,7 +62,7 @@ from policies.models import (
     PackStatus,
     PolicyPack,
 )
-from policies.packinfo import REF_KINDS, applicable_items, item_label
+from policies.packinfo import REF_KINDS, applicable_items, code_words, item_label, version_text
 from policies.rules.facts import SCHEMAS
 from registry.models import Enterprise
 
@@ -212,7 +212,26 @@ COLUMN_LABELS = {
 KIND_LABELS = {"enterprises": "企业", "residencies": "在本区园区的入驻记录"}
 
 
-def _fact_cell(column: str, value: Any) -> Any:
+def _fact_words(code: str) -> dict[tuple[str, str], dict[str, str]]:
+    """Words for the coded columns of the facts an award was computed from: (kind, column) -> code -> words."""
+    from policies.models.facts import BrandKind, CostKind, DemoLevel, SubsidySource
+
+    words: dict[tuple[str, str], dict[str, str]] = {
+        ("costs", "kind"): {k: str(v) for k, v in CostKind.choices},
+        ("brands", "kind"): {k: str(v) for k, v in BrandKind.choices},
+        ("demo_titles", "level"): {k: str(v) for k, v in DemoLevel.choices},
+        ("other_subsidies", "source"): {k: str(v) for k, v in SubsidySource.choices},
+    }
+    named = code_words(code)
+    words[("case_awards", "item")] = words[("other_subsidies", "item")] = named.get("item", {})
+    words[("stores", "platform")] = named.get("platform", {})
+    return words
+
+
+COUNT_COLUMNS = frozenset({"orders", "trainees"})
+
+
+def _fact_cell(kind: str, column: str, value: Any, words: dict[tuple[str, str], dict[str, str]]) -> Any:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -220,13 +239,17 @@ def _fact_cell(column: str, value: Any) -> Any:
     if column.endswith("_fen"):
         return yuan(int(value))
     if column.endswith("_ppm"):
-        from decimal import Decimal
-
-        return f"{Decimal(int(value)) / 10_000:.4f}"
+        return money.trimmed_text(money.to_decimal(int(value)) / 10_000, 4)
+    if column in COUNT_COLUMNS:
+        return money.count(value)
+    coded = words.get((kind, column))
+    if coded is not None:
+        return coded.get(str(value), value)
     return value
 
 
-def fact_tables(facts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def fact_tables(facts: dict[str, list[dict[str, Any]]], code: str = "") -> list[dict[str, Any]]:
+    words = _fact_words(code) if code else {}
     tables = []
     for kind in SCHEMAS:
         rows = facts.get(kind) or []
@@ -238,7 +261,7 @@ def fact_tables(facts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
             {
                 "label": label,
                 "columns": [COLUMN_LABELS.get(c, c) for c in columns],
-                "rows": [[_fact_cell(c, r.get(c)) for c in columns] for r in rows],
+                "rows": [[_fact_cell(kind, c, r.get(c), words) for c in columns] for r in rows],
             }
         )
     return tables
@@ -284,7 +307,8 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "item_label": item_label(app.pack.code, app.item),
             "reason": reason_text(app.reason),
             "explanation": explain(app.trace, app.pack.code),
-            "fact_tables": fact_tables(app.facts or {}),
+            "params_version_text": version_text(app.pack.code, app.year, app.params_version),
+            "fact_tables": fact_tables(app.facts or {}, app.pack.code),
             "evidence": list(app.evidence.all()),
             "corrections": list(app.corrections.select_related("corrected_by")),
             "events": list(app.events.select_related("actor")),

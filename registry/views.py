@@ -97,7 +97,7 @@ class EnterpriseListView(ScopedListView):
         Column("is_ecommerce", _("电子商务企业")),
         Column("industry", _("行业")),
         Column("main_business", _("主营业务")),
-        Column("annual_revenue", _("年营业收入（万元）"), classes="num"),
+        Column("annual_revenue", _("年营业收入（万元）"), classes="num money"),
         Column("employees", _("从业人数"), classes="num"),
         Column("contact_name", _("联系人"), export_only=True),
         Column("contact_phone", _("联系电话"), personal=True, export_only=True),

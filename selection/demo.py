@@ -80,7 +80,9 @@ def _prepare(rng: random.Random, call: Call, base: Base, at: datetime.datetime) 
     rows = {}
     for indicator in (GoalIndicator.ENTERPRISES_GATHERED, GoalIndicator.JOBS, GoalIndicator.REVENUE):
         baseline = Decimal(rng.randrange(80, 400))
-        rows[indicator.value] = (str(baseline), [str(baseline * Decimal(1 + 0.2 * (i + 1))) for i in range(3)])
+        # Exact decimals: 1.2, 1.4, 1.6 times the baseline (Decimal("1.4"), never Decimal(1.4)).
+        growth = [Decimal(1) + Decimal("0.2") * (i + 1) for i in range(3)]
+        rows[indicator.value] = (str(baseline), [str((baseline * g).quantize(Decimal("0.01"))) for g in growth])
     do_save_goals(operator, app, first_year, rows)
     return app
 

@@ -6,7 +6,10 @@ Money (integer fen):
     {% common_unit a b c as unit %} then {{ a|money:unit }} {{ b|money:unit }}: one unit for a row of tiles
 Other exact numbers (Decimal, int or their text, never a float):
     {{ revenue_wan|amount }} → 282,123.52 (the unit is in the header or the sentence)
+    {{ target|figure }} → 1800.00 / 35,000.00 (fixed decimals)
+    {{ fen|money_number:"wan" }} → 1,000.00 (the unit in the column header)
     {{ revenue_wan|wan_yuan }} → 282,123.52万元   {{ area_m2|area }} → 171,682.85   {{ n|count }} → 57,600
+    (figures group thousands from five digits on, GB/T 15835-2011: 1800.00, 5760; money from four)
     {{ ratio|percent }} → 60.5%                   {{ ppm|ppm_percent }} → 4.35%
 An empty value (None or "") gives "—" for the number filters, so a table cell is never blank by accident.
 """
@@ -64,6 +67,12 @@ def money_in(fen: int | None, unit: str = money.YUAN) -> str:
 
 
 @register.filter
+def money_number(fen: int | None, unit: str = money.YUAN) -> str:
+    """The number alone in a unit named by the column header ("资金（万元）")."""
+    return _or_dash(fen, money.in_unit(fen, unit or money.YUAN, with_unit=False))
+
+
+@register.filter
 def signed_money(fen: int | None, unit: str = money.YUAN) -> str:
     return _or_dash(fen, money.in_unit(fen, unit or money.YUAN, signed=True))
 
@@ -81,13 +90,21 @@ def magnitude(value: Any) -> Any:
 
 @register.filter
 def amount(value: Any, places: int = 2) -> str:
+    """Money already in a unit (revenue in 万元): grouped like money, 1,200.50."""
+    return _or_dash(value, money.decimal_text(value, int(places), group_from=money.MONEY_GROUP_FROM))
+
+
+@register.filter
+def figure(value: Any, places: int = 2) -> str:
+    """A measured figure with fixed decimals (a target, an area): 1800.00, 35,000.00."""
     return _or_dash(value, money.decimal_text(value, int(places)))
 
 
 @register.filter
 def wan_yuan(value: Any) -> str:
     """An amount already in 万元 (a Decimal, as the registry stores revenue): 282,123.52万元."""
-    return _or_dash(value, f"{money.decimal_text(value, 2)}{money.UNIT_WORDS[money.WAN]}")
+    text = money.decimal_text(value, 2, group_from=money.MONEY_GROUP_FROM)
+    return _or_dash(value, f"{text}{money.UNIT_WORDS[money.WAN]}")
 
 
 @register.filter

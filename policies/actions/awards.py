@@ -31,6 +31,7 @@ from policies.actions.common import locked_application, locked_fund, require_bur
 from policies.computation import NO_FACT, compute
 from policies.errors import PolicyErrorCode
 from policies.evidence import check_evidence
+from policies.explaining import reason_text
 from policies.models import (
     FACT_MODELS,
     AwardApplication,
@@ -177,7 +178,10 @@ def recompute(actor: User, app: AwardApplication) -> AwardApplication:
     fields = ["computed_amount_fen", "reason", "trace", "facts", "params_version", "computed_at"]
     app.save(update_fields=[*fields, "last_updated"])
     log_change(app, ChangeLog.Action.UPDATE, before, app.snapshot(), actor=actor, message=_("系统测算"))
-    message = _("测算金额 %(amount)s 元（%(reason)s）") % {"amount": yuan(result.amount_fen), "reason": result.reason}
+    message = _("测算金额 %(amount)s 元（%(reason)s）") % {
+        "amount": yuan(result.amount_fen),
+        "reason": reason_text(result.reason),
+    }
     if previous is not None and previous != result.amount_fen:
         message += _("，原为 %(old)s 元") % {"old": yuan(previous)}
     AwardEvent.record(app, actor, AwardEvent.Kind.COMPUTED, message)

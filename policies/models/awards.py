@@ -269,6 +269,15 @@ class FactCorrection(ChangeLoggedModel):
         return str(value)
 
     @property
+    def fact_text(self) -> str:
+        """The corrected row as a person reads it: "年订单量 #12"."""
+        from policies.models.facts import FACT_MODELS
+
+        model = FACT_MODELS.get(self.fact_kind)
+        kind = str(model._meta.verbose_name) if model is not None else str(_("事实"))
+        return f"{kind} #{self.fact_id}"
+
+    @property
     def before_text(self) -> str:
         return self.value_text(self.before)
 

@@ -225,7 +225,8 @@ def do_save_work_plan(actor: User, application: Application, changes: dict[str, 
     return plan
 
 
-MIN_GOAL_YEARS, MAX_GOAL_YEARS = 3, 5  # 附件 三（二）：3—5年内创建工作的总体目标和具体目标
+MIN_GOAL_YEARS, MAX_GOAL_YEARS = 3, 5
+CENT = Decimal("0.01")  # 附件 三（二）：3—5年内创建工作的总体目标和具体目标
 
 
 def do_save_goals(
@@ -247,8 +248,14 @@ def do_save_goals(
             except (InvalidOperation, ValueError):
                 errors.append(_("%(label)s %(where)s：须填写数字") % {"label": label, "where": where})
                 continue
+            if not value.is_finite():
+                errors.append(_("%(label)s %(where)s：须填写数字") % {"label": label, "where": where})
+                continue
             if value < 0:
                 errors.append(_("%(label)s %(where)s：不能为负数") % {"label": label, "where": where})
+            elif value != value.quantize(CENT):
+                # Targets become BaseTarget values (two decimals): no digits that would be cut off.
+                errors.append(_("%(label)s %(where)s：最多两位小数") % {"label": label, "where": where})
             numbers.append(value)
         if not MIN_GOAL_YEARS <= len(target_texts) <= MAX_GOAL_YEARS:
             errors.append(

@@ -8,7 +8,7 @@ period ends at 24:00 Beijing time of its last day; an objection after that is re
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -332,5 +332,7 @@ def _carry_goals(actor: User, app: Application) -> None:
                 base=app.base, indicator=goal.indicator, year=year
             )
             target.indicator_label = goal.get_indicator_display()
-            target.baseline, target.value, target.source = goal.baseline, Decimal(str(raw)), source[:128]
+            # The field's two decimals (targets are checked for them when saved; older rows may not be).
+            value = Decimal(str(raw)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            target.baseline, target.value, target.source = goal.baseline, value, source[:128]
             save_logged(target, actor=actor)
