@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served by the app: intranets have no CDN
     "axes",
     "core",
     "accounts",
@@ -196,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "国家电子商务示范基地管理平台 REST API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ and /api/redoc/ load their scripts from the app's own static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI's default would send the schema's address to validator.swagger.io: off.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used by several fields (a base's status, a change's from/to).
     "ENUM_NAME_OVERRIDES": {
