@@ -37,6 +37,10 @@ if not SECRET_KEY:
     else:
         raise RuntimeError("ECBASE_SECRET_KEY must be set when ECBASE_DEBUG is off")
 
+# Under DEBUG a crash shows the site's 500 page too (the traceback is in the console); set this to
+# see Django's technical 500 page instead (docs/deploy.md). 404s never show the URL patterns.
+ECBASE_DEBUG_TRACEBACKS = env_bool("ECBASE_DEBUG_TRACEBACKS", False)
+
 ALLOWED_HOSTS = [h for h in os.environ.get("ECBASE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ECBASE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -64,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: under DEBUG, the site's own 404/500 pages instead of Django's technical ones.
+    "core.error_pages.DebugErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,6 +158,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"  # in Chinese, in the site's layout
 SESSION_COOKIE_SECURE = env_bool("ECBASE_SECURE_COOKIES", not DEBUG and "ECBASE_DEV" not in os.environ)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

@@ -1,9 +1,18 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from portal.home import HomeView
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page links: the app's own icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="portal-home"),
+    path("favicon.ico", favicon),
     path("accounts/", include("accounts.urls")),
     path("api/", include("ecbase.api_urls")),
     path("", include("core.urls")),
@@ -14,3 +23,8 @@ urlpatterns = [
     path("notices/", include("selection.public_urls")),
     path("policies/", include("policies.urls")),
 ]
+
+# Error pages in Chinese in the site's layout (under DEBUG too: core.error_pages).
+handler403 = "core.error_pages.forbidden"
+handler404 = "core.error_pages.not_found"
+handler500 = "core.error_pages.server_error"
