@@ -57,3 +57,33 @@ def test_bad_goals_are_refused_naming_indicator_and_year(world: World, call: Cal
     page = post(login("operator_sp"), app, enterprises_incubated=values).content.decode()
     assert "孵化电子商务企业数量（家）" in page and message in page
     assert not WorkPlanGoal.objects.exists()
+
+
+def test_goal_values_come_back_from_the_api_without_a_floats_tail(world: World, call: Call) -> None:
+    """A target built from a float read "322.7999999999999880540002550": refused at the door, and
+    the demo builds its targets from exact decimals."""
+    import datetime
+    import random
+    import re
+
+    from rest_framework.test import APIClient
+
+    from selection.demo import _prepare
+
+    app = draft(world, call, base="shapingba", operator="operator_sp")
+    client = APIClient()
+    client.force_authenticate(world.user("operator_sp"))
+    url = f"/api/applications/{app.pk}/goals/"
+    noisy = {"first_year": 2027, "goals": [{"indicator": "jobs", "baseline": "230", "targets": [
+        "276", "322.7999999999999880540002550", "368"]}]}  # fmt: skip
+    refused = client.put(url, noisy, format="json")
+    assert refused.status_code == 400 and "2028 年目标：最多两位小数" in refused.content.decode()
+    noisy["goals"][0]["targets"][1] = "322.80"  # type: ignore[index]  # the literal above
+    assert client.put(url, noisy, format="json").status_code == 200
+    assert client.get(url).json()[0]["targets"] == ["276", "322.80", "368"]
+
+    demo = _prepare(random.Random(7), call, world.bases["xuzhou"], datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC))
+    client.force_authenticate(demo.base.user_set.get())
+    goals = client.get(f"/api/applications/{demo.pk}/goals/").json()
+    values = [g["baseline"] for g in goals] + [t for g in goals for t in g["targets"]]
+    assert len(values) == 12 and all(re.fullmatch(r"\d+(\.\d{1,2})?", v) for v in values), values
