@@ -381,7 +381,7 @@ def _shown(
     cache: dict[Any, Any],
     mask: bool,
 ) -> str:
-    if value is None or value == "":
+    if _blank(value):
         return EMPTY
     if mask and name in PERSONAL_KEYS:
         return mask_phone(str(value))

@@ -26,5 +26,13 @@ def test_docs_pages_load_only_the_apps_own_files(client, url: str) -> None:
         assert served.status_code == 200, ref
         served.close()
     assert "googleapis" not in html and "jsdelivr" not in html and "unpkg" not in html
+    # Nor may the browser fetch anything else (Redoc's sidebar links a logo on cdn.redoc.ly).
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data:" in policy and "http" not in policy
     if url == "/api/docs/":
         assert '"validatorUrl": null' in html  # Swagger UI would otherwise call validator.swagger.io
+
+
+def test_the_docs_pages_are_not_endpoints_of_the_schema(client) -> None:
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert "/api/docs/" not in paths and "/api/redoc/" not in paths
