@@ -282,8 +282,6 @@ def _cell(row: Any, field: Any, words: dict[str, dict[str, str]]) -> Any:
         return display()
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    if isinstance(value, int) and field.name not in ("year", "rank") and abs(value) >= 10_000:
-        return money.count(value)
     return "" if value is None else value
 
 
