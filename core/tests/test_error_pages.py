@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
-from core.home import HomeView
-from core.testing.world import World
+from portal.home import HomeView
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

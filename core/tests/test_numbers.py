@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 
 from core import money
-from core.testing.world import World
+from portal.testing.world import World
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from core.audit import log_event, save_logged
 from core.models import ChangeLog, ChangeLoggedModel
 from core.presentation import message_text
-from core.testing.world import World
+from portal.testing.world import World
 from registry.actions.bases import do_change_base_status, do_update_base
 
 pytestmark = pytest.mark.django_db

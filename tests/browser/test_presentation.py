@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.testing.world import World
+from portal.testing.world import World
 from registry.actions.bases import do_change_base_status, do_update_base
 from tests.browser.conftest import axe_violations, describe, sign_in
 
