@@ -3,7 +3,7 @@
 Like NetBox's `ViewTestCases` / `APIViewTestCases`: a model's test class names the model and its
 URLs and inherits the mixins of what it offers (list page, API list, detail, history, export, API
 and page writes, query counts); each mixin brings tests parametrised by account, one test case per
-account of the test world (`core.testing.world`, one account per role) plus the anonymous visitor.
+account of the test world (`portal.testing.world`, one account per role) plus the anonymous visitor.
 
 What each test checks, against the scope rules themselves (`restrict`, `can`):
 - status: 200, 403 (a role refused outright), 404 (an object outside the scope), the sign-in

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.db import models
 
-from accounts.models import Role
 from core.audit import log_event, unsealed
 from core.models import CalendarDay, CalendarYear, ChangeLog, Job
+from core.roles import Role
 from core.testing import battery as b
-from core.testing.world import World, build_world
+from portal.testing.world import World, build_world
 
 pytestmark = pytest.mark.xdist_group("battery-core")
 

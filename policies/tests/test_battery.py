@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from core.testing import battery as b
-from core.testing.world import World, build_world
 from policies.actions.awards import do_approve_application, do_attach_evidence
 from policies.actions.facts import do_correct_fact, editable_fields
 from policies.actions.ledger import do_pay
@@ -30,6 +29,7 @@ from policies.models import (
     PolicyPack,
 )
 from policies.tests.conftest import YEAR, orders_claim
+from portal.testing.world import World, build_world
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from core.testing import battery as b
-from core.testing.world import World, build_world
+from portal.testing.world import World, build_world
 from regions.models import Region
 from selection.actions.applications import WORK_PLAN_FIELDS, do_create_application, do_save_work_plan
 from selection.actions.notice import do_draft_notice, do_lodge_objection, do_publish_notice
