@@ -30,6 +30,7 @@ def build_battery_world() -> World:
             from_status="",
             to_status=base.status,
             date=datetime.date(2015, 1, 1),
+            time=datetime.datetime(2015, 1, 1, 9, 0, tzinfo=datetime.UTC),
             document_no="商电函〔2015〕1号",
         )
         BaseTarget.objects.create(
