@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
@@ -26,6 +27,37 @@ def _fast_password_hashing() -> Iterator[None]:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def battery_world(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    """The module's world, built once inside a transaction that is rolled back when the module
+    ends; every test runs in a savepoint of it (pytest-django's `db`). Files the world's actions
+    write (documents, evidence) go to a temporary folder."""
+    builder: Callable[[], Any] = getattr(request.module, "build_battery_world", build_world)
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("battery-media")))
+    media.enable()
+    request.addfinalizer(media.disable)
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = builder()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
