@@ -262,6 +262,14 @@ def unsealed(qs: models.QuerySet[ChangeLog], user: Any) -> models.QuerySet[Chang
     return qs
 
 
+def is_sealed(obj: models.Model, user: Any) -> bool:
+    """Whether this object's whole history is sealed for the user (its pages answer 404 then,
+    as the API does, rather than an empty history)."""
+    hook = getattr(type(obj), "sealed_history", None)
+    sealed = hook(user) if hook is not None else None
+    return sealed is not None and sealed.filter(pk=obj.pk).exists()
+
+
 def history(obj: models.Model) -> models.QuerySet[ChangeLog]:
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return ChangeLog.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-time", "-id")

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import exports
-from core.audit import history, log_event, unsealed
+from core.audit import history, is_sealed, log_event, unsealed
 from core.errors import ActionError, NotAllowedError
 from core.filtersets import ChangeLogFilterSet
 from core.models import ChangeLog
@@ -252,6 +252,8 @@ class ObjectHistoryView(LoginRequiredMixin, View):
         if model is None or not hasattr(model, "scope_q"):
             raise Http404
         obj = access(model._default_manager.all(), request.user, pk, VIEW)
+        if is_sealed(obj, request.user):
+            raise Http404
         entries = Paginator(unsealed(history(obj), request.user).select_related("content_type", "actor"), 50).get_page(
             request.GET.get("page")
         )

@@ -12,7 +12,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 urlpatterns = [
     path("", HomeView.as_view(), name="portal-home"),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("api/", include("ecbase.api_urls")),
     path("", include("core.urls")),

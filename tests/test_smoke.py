@@ -88,12 +88,6 @@ KNOWN: tuple[Known, ...] = (
           "known bug (lists helper): the bases list's .xlsx export answers 500 (Unsupported type QuotaUnit)"),
     Known("ledger-xlsx-500", r"^/policies/ledger/\?(.*&)?export=xlsx", r"500",
           "known bug (lists helper): the payment ledger's .xlsx export answers 500 (Unsupported type User)"),
-    Known("changelog-raw-values", r"^/changelog/", r".*",
-          "known bug (present helper): the change log shows field names, login names and raw values"),
-    Known("award-codes", r"^/policies/applications/\d+/", r"granted|rent|not_ecommerce",
-          "known bug (present helper): award pages show granted/rent and the reason code not_ecommerce"),
-    Known("policy-parameter-codes", r"^/policies/packs/\d+/$", r"[a-z][a-z0-9_]*",
-          "known bug (present helper): the policy page shows platform_cap_fen and the other parameter and item codes"),
 )  # fmt: skip
 
 

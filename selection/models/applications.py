@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -269,6 +269,16 @@ class ApplicationDocument(ChangeLoggedModel):
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:
         return through_application(scope, action)
+
+    @classmethod
+    def history_display(cls, name: str, value: Any, row: dict[str, Any], cache: dict[Any, Any]) -> str | None:
+        """The kind of document in the change log by its name in the notice (附件 四), not its key."""
+        if name == "kind" and isinstance(value, str):
+            from selection.checks import params_for
+
+            item = params_for().document_kinds.get(value)
+            return item.label if item is not None else None
+        return None
 
 
 class ApplicationEvent(TimelineEvent):

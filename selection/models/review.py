@@ -252,11 +252,14 @@ class Assignment(ChangeLoggedModel):
     @classmethod
     def sealed_history(cls, user: Any) -> models.QuerySet[Any] | None:
         """While its stage is open a sheet's history (points, totals, comments) is read by its
-        author only — not by colleagues, the ministry or the auditor (core.audit.unsealed)."""
+        author only — not by colleagues, the ministry or the auditor (core.audit.unsealed). An
+        expert never reads a colleague's sheet's history, closed or not: it names its author."""
         from django.db.models.functions import Cast
 
-        open_sheets = cls.objects.filter(stage__status=StageStatus.OPEN).exclude(expert__user_id=user.pk or 0)
-        return open_sheets.annotate(key=Cast("pk", models.CharField())).values("key")
+        others = cls.objects.exclude(expert__user_id=user.pk or 0)
+        if getattr(user, "role", None) != Role.EXPERT:
+            others = others.filter(stage__status=StageStatus.OPEN)
+        return others.annotate(key=Cast("pk", models.CharField())).values("key")
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:

@@ -232,13 +232,6 @@ class TestAssignmentBattery(b.ListPageTests, b.DetailPageTests, b.HistoryPageTes
 
     __test__ = True
     model = Assignment
-    known_failures = {
-        "test_history_page": {
-            "expert": "bug: /history/selection/assignment/<pk>/ shows an expert a colleague's sheet log (its author's "
-            "name and points) once the stage closed, which the API's history refuses; core.views.ObjectHistoryView "
-            "scopes by VIEW only"
-        }
-    }
     list_url = "/selection/reviews/"
     label_header = "申报园区"
     list_refused = detail_refused = NOT_EXPERT
