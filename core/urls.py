@@ -1,11 +1,13 @@
 from django.urls import path
 
-from core import calendar_views, views
+from core import calendar_views, exportjobs, views
 
 app_name = "core"
 
 urlpatterns = [
     path("changelog/", views.ChangeLogListView.as_view(), name="changelog_list"),
+    path("exports/<int:pk>/", exportjobs.ExportJobView.as_view(), name="export_job"),
+    path("exports/<int:pk>/file/", exportjobs.ExportJobFileView.as_view(), name="export_job_file"),
     path("calendar/", calendar_views.CalendarListView.as_view(), name="calendar_list"),
     path("calendar/<int:year>/", calendar_views.CalendarYearView.as_view(), name="calendar_year"),
     path(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.functional import Promise
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core import exports
+from core import exports, sorting
 from core.audit import history, is_sealed, log_event, unsealed
 from core.errors import ActionError, NotAllowedError
 from core.filtersets import ChangeLogFilterSet
@@ -59,7 +60,12 @@ def run_action(request: HttpRequest, fn: Any, *args: Any, success: str | Promise
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a list page and of its export."""
+    """One column of a list page and of its export.
+
+    `order_by` names the database path the column sorts by (a plain field of the model sorts by
+    its own name without it; `sortable=False` turns sorting off). `export` gives the value
+    written to files where the page shows a formatted text (money in yuan from fen): it must
+    read the same in Excel as on the page."""
 
     name: str
     label: str | Promise
@@ -68,6 +74,9 @@ class Column:
     personal: bool = False  # masked for those who do not need it
     export_only: bool = False
     classes: str = ""
+    order_by: str | None = None
+    sortable: bool = True
+    export: Callable[[Any], Any] | None = None
 
     def value(self, obj: Any) -> Any:
         if self.accessor is not None:
@@ -84,6 +93,17 @@ class Column:
             if value is None:
                 return ""
         return value
+
+    @property
+    def numeric(self) -> bool:
+        return "num" in self.classes.split()
+
+    def sort_key(self, model: type[models.Model]) -> sorting.SortKey | None:
+        if not self.sortable or self.export_only:
+            return None
+        path = self.order_by or (self.name if self.accessor is None else None)
+        field = sorting.field_at(model, path) if path else None
+        return sorting.SortKey(path, field) if path and field is not None else None
 
 
 @functools.cache
@@ -124,18 +144,34 @@ class Row:
         return mark_safe("".join(out))  # noqa: S308  (every part is escaped above)
 
 
+@dataclass(frozen=True)
+class Header:
+    """A column header: its label, and for a sortable column the link that sorts by it and the
+    current direction (aria-sort)."""
+
+    label: str | Promise
+    classes: str = ""
+    url: str = ""
+    aria_sort: str = ""
+    next_direction: str = ""
+
+
 class ScopedListView(LoginRequiredMixin, View):
+    """A list of what the user may see: filters, search, sorting by a visible column, pages with a
+    jump, and the same rows as .xlsx or .csv (a background job above ECBASE_EXPORT_JOB_ROWS)."""
+
     model: ClassVar[type[models.Model]]
     filterset_class: ClassVar[Any] = None
     columns: ClassVar[Sequence[Column]] = ()
     title: ClassVar[str | Promise] = ""
     template_name: ClassVar[str] = "core/object_list.html"
     select_related: ClassVar[Sequence[str]] = ()
-    export_basename: ClassVar[str] = "export"
     link_action: ClassVar[str] = VIEW  # what the linked page needs; no link for those who lack it
     # Scoped users page through the ordered ids of their whole list (core.pagination): for a
     # large table of which a scope holds a small part.
     ids_first: ClassVar[bool] = False
+    sort_param: ClassVar[str] = "sort"
+    _sort_keys: ClassVar[dict[str, sorting.SortKey]]  # per class, built on first use
 
     def base_queryset(self) -> models.QuerySet[Any]:
         qs = restrict(self.model._default_manager.all(), self.request.user, VIEW)
@@ -147,8 +183,74 @@ class ScopedListView(LoginRequiredMixin, View):
         qs = self.base_queryset()
         if self.filterset_class is None:
             return qs, None
-        fs = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
-        return (fs.qs if fs.is_bound and fs.is_valid() else qs), fs
+        # Always bound (an empty query too): a filter set may apply a default (the bases list
+        # opens on current bases).
+        fs = self.filterset_class(self.request.GET, queryset=qs, request=self.request)
+        return (fs.qs if fs.is_valid() else qs), fs
+
+    # Sorting -----------------------------------------------------------------------------------
+
+    @classmethod
+    def sort_keys(cls) -> dict[str, sorting.SortKey]:
+        """Visible columns that sort, by name (the whitelist of `?sort=`)."""
+        keys = cls.__dict__.get("_sort_keys")
+        if keys is None:
+            keys = {c.name: k for c in cls.columns if (k := c.sort_key(cls.model)) is not None}
+            cls._sort_keys = keys
+        return keys
+
+    def sorted_by(self) -> tuple[str, bool] | None:
+        """The requested (column name, descending), when it is a sortable column."""
+        raw = self.request.GET.get(self.sort_param, "")
+        name = raw.removeprefix("-")
+        return (name, raw.startswith("-")) if name in self.sort_keys() else None
+
+    def ordered(self, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        chosen = self.sorted_by()
+        if chosen is None:
+            return qs
+        name, descending = chosen
+        return qs.order_by(*self.sort_keys()[name].expressions(descending))
+
+    def current_sort(self, qs: models.QuerySet[Any]) -> tuple[str, bool] | None:
+        """The column the rows are sorted by: the requested one, else the one the default
+        ordering starts with (if it is shown)."""
+        chosen = self.sorted_by()
+        if chosen is not None:
+            return chosen
+        default = sorting.default_path(qs)
+        if default is None:
+            return None
+        path, descending = default
+        for name, key in self.sort_keys().items():
+            if key.path == path:
+                return name, descending
+        return None
+
+    def headers(self, visible: Sequence[Column], current: tuple[str, bool] | None) -> list[Header]:
+        keys = self.sort_keys()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        out = []
+        for c in visible:
+            if c.name not in keys:
+                out.append(Header(c.label, c.classes))
+                continue
+            now_desc = current is not None and current[0] == c.name and current[1]
+            now_asc = current is not None and current[0] == c.name and not current[1]
+            query[self.sort_param] = f"-{c.name}" if now_asc else c.name
+            out.append(
+                Header(
+                    c.label,
+                    c.classes,
+                    url="?" + query.urlencode(),
+                    aria_sort=sorting.ASC if now_asc else sorting.DESC if now_desc else "",
+                    next_direction=sorting.DESC if now_asc else sorting.ASC,
+                )
+            )
+        return out
+
+    # Cells and exports -------------------------------------------------------------------------
 
     def cell(self, column: Column, obj: Any, mask: bool) -> Any:
         value = column.value(obj)
@@ -158,27 +260,71 @@ class ScopedListView(LoginRequiredMixin, View):
             return _("是") if value else _("否")
         return value
 
+    def export_cell(self, column: Column, obj: Any, mask: bool) -> Any:
+        """A workbook cell: the column's typed export value where the page shows formatted text
+        (money from fen), else the page's value (core.exports types it)."""
+        if column.export is not None and not (column.personal and mask):
+            return column.export(obj)
+        return self.cell(column, obj, mask)
+
+    def export_queryset(self, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """The export's rows (a view adds what its export-only columns read, e.g. a prefetch)."""
+        return qs
+
+    def export_table(self, fmt: str) -> tuple[str, list[str], Iterator[list[Any]], list[bool], int]:
+        """What an export writes, for the requesting user, filters and sort: the title, the
+        headers (the page's columns in the page's order, with the export-only ones among them),
+        the rows (a CSV: the page's text; a workbook: typed values), which columns are
+        quantities, and the number of rows."""
+        user = self.request.user
+        if not can(user, self.model, EXPORT):
+            raise PermissionDenied
+        qs, _fs = self.filtered()
+        qs = self.export_queryset(restrict(self.ordered(qs), user, EXPORT))
+        mask = not may_see_personal(user)
+        columns = list(self.columns)
+        total = qs.count()
+        objects = qs.iterator(chunk_size=2000)
+        rows: Iterator[list[Any]]
+        if fmt == "csv":
+            # The page's text: numbers grouped as the page groups them (core.presentation).
+            rows = (
+                [exports.shown(number_cell(self.cell(c, obj, mask), c.classes)) for c in columns] for obj in objects
+            )
+        else:
+            rows = ([self.export_cell(c, obj, mask) for c in columns] for obj in objects)
+        return str(self.title), [str(c.label) for c in columns], rows, [c.numeric for c in columns], total
+
+    def export(self, fmt: str) -> HttpResponseBase:
+        title, headers, rows, grouped, total = self.export_table(fmt)
+        _qs, fs = self.filtered()
+        params = {k: v for k, v in self.request.GET.items() if k != self.sort_param}
+        message = export_message(fmt, fs, params)
+        if total > settings.ECBASE_EXPORT_JOB_ROWS:
+            from core import exportjobs
+
+            job = exportjobs.start(self.request, type(self), fmt, title, total)
+            message = _("%(message)s（后台任务 %(id)s）") % {"message": message, "id": job.pk}
+            log_event(ChangeLog.Action.EXPORT, object_repr=str(self.model._meta.verbose_name_plural), message=message)
+            return redirect("core:export_job", pk=job.pk)
+        log_event(ChangeLog.Action.EXPORT, object_repr=str(self.model._meta.verbose_name_plural), message=message)
+        return exports.respond(fmt, title, headers, rows, grouped)
+
+    # The page ----------------------------------------------------------------------------------
+
     def get(self, request: HttpRequest) -> HttpResponseBase:
+        fmt = request.GET.get("export")
+        if fmt in exports.FORMATS:
+            return self.export(fmt)
         qs, fs = self.filtered()
         mask = not may_see_personal(request.user)
-        fmt = request.GET.get("export")
-        if fmt in ("xlsx", "csv"):
-            if not can(request.user, self.model, EXPORT):
-                raise PermissionDenied
-            export_qs = restrict(qs, request.user, EXPORT)
-            log_event(
-                ChangeLog.Action.EXPORT,
-                object_repr=str(self.model._meta.verbose_name_plural),
-                message=export_message(fmt, fs, request.GET),
-            )
-            headers = [str(c.label) for c in self.columns]
-            cells = ([self.cell(c, obj, mask) for c in self.columns] for obj in export_qs.iterator(chunk_size=2000))
-            return exports.respond(fmt, self.export_basename, headers, cells)
         try:
             per_page = int(request.GET.get("per_page", "50"))
         except ValueError:
             per_page = 50
         per_page = per_page if per_page in PAGE_SIZES else 50
+        current = self.current_sort(qs)
+        qs = self.ordered(qs)
         rows_of = scoped_rows(qs, request.user) if self.ids_first else qs
         page = Paginator(rows_of, per_page).get_page(request.GET.get("page"))
         visible = [c for c in self.columns if not c.export_only]
@@ -202,6 +348,7 @@ class ScopedListView(LoginRequiredMixin, View):
         context = {
             "title": self.title,
             "columns": visible,
+            "headers": self.headers(visible, current),
             "rows": rows,
             "page": page,
             "filterset": fs,
@@ -211,6 +358,7 @@ class ScopedListView(LoginRequiredMixin, View):
             "model_name": self.model._meta.model_name,
             "can_export": can(request.user, self.model, EXPORT),
             "can_add": can(request.user, self.model, ADD),
+            "export_job_rows": settings.ECBASE_EXPORT_JOB_ROWS,
         }
         context.update(self.extra_context())
         return render(request, self.template_name, context)

@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
 # Background jobs: in a thread of this process unless a Celery broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 ECBASE_TASKS_EAGER = env_bool("ECBASE_TASKS_EAGER", False)
+# A list export of more rows than this runs as a background job with progress and a download link.
+ECBASE_EXPORT_JOB_ROWS = int(os.environ.get("ECBASE_EXPORT_JOB_ROWS", "5000"))
 
 LOGGING = {
     "version": 1,

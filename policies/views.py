@@ -49,11 +49,10 @@ class PackListView(ScopedListView):
     model = PolicyPack
     template_name = "policies/pack_list.html"
     title = gettext_lazy("扶持政策")
-    export_basename = "policy-packs"
     select_related = ("region",)
     columns = (
         Column("title", gettext_lazy("政策名称"), link=True),
-        Column("region", gettext_lazy("适用区县"), accessor=lambda p: p.region.name),
+        Column("region", gettext_lazy("适用区县"), accessor=lambda p: p.region.name, order_by="region__code"),
         Column("issuer", gettext_lazy("发文机关")),
         Column("document_no", gettext_lazy("文号")),
         Column("effective_on", gettext_lazy("施行日期")),
@@ -176,22 +175,25 @@ class LedgerListView(ScopedListView):
     title = gettext_lazy("拨付台账")
     template_name = "policies/ledger_list.html"
     filterset_class = LedgerFilterSet
-    export_basename = "ledger"
-    select_related = ("application__enterprise", "application__pack", "fund", "recorded_by")
+    select_related = ("application__enterprise", "application__pack", "fund", "recorded_by", "reverses")
     columns = (
-        Column("time", gettext_lazy("记账时间"), accessor=lambda e: _minute(e.time)),
+        Column("time", gettext_lazy("记账时间"), accessor=lambda e: _minute(e.time), order_by="time"),
         Column("kind", gettext_lazy("类别")),
         Column("year", gettext_lazy("资金年度")),
-        Column("enterprise", gettext_lazy("企业"), accessor=lambda e: e.application.enterprise.name, link=True),
+        Column("enterprise", gettext_lazy("企业"), accessor=lambda e: e.application.enterprise.name, link=True,
+               order_by="application__enterprise__name"),
         Column("credit_code", gettext_lazy("统一社会信用代码"), accessor=lambda e: e.application.enterprise.credit_code,
                export_only=True),
         Column("item", gettext_lazy("政策条目"), accessor=lambda e: _item(e.application)),
-        Column("application", gettext_lazy("申请编号"), accessor=lambda e: e.application_id),
-        Column("amount", gettext_lazy("金额（元）"), accessor=lambda e: yuan(e.amount_fen), classes="num"),
+        Column("application", gettext_lazy("申请编号"), accessor=lambda e: e.application_id,
+               order_by="application__id"),
+        Column("amount", gettext_lazy("金额（元）"), accessor=lambda e: yuan(e.amount_fen), classes="num",
+               order_by="amount_fen", export=lambda e: money.fen_to_yuan(e.amount_fen)),
         Column("amount_fen", gettext_lazy("金额（分）"), accessor=lambda e: e.amount_fen, export_only=True),
         Column("voucher_no", gettext_lazy("凭证号")),
         Column("document_no", gettext_lazy("拨付文号")),
-        Column("reverses", gettext_lazy("冲正的拨付"), accessor=lambda e: e.reverses_id or "", export_only=True),
+        Column("reverses", gettext_lazy("冲正的拨付凭证号"),
+               accessor=lambda e: e.reverses.voucher_no if e.reverses else "", export_only=True),
         Column("recorded_by", gettext_lazy("记账人"), accessor=lambda e: e.recorded_by or ""),
         Column("params_version", gettext_lazy("参数版本"), accessor=lambda e: (e.trace or {}).get("params_version", ""),
                export_only=True),

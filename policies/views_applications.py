@@ -80,24 +80,29 @@ class ApplicationListView(ScopedListView):
     title = gettext_lazy("奖补申请")
     template_name = "policies/application_list.html"
     filterset_class = ApplicationFilterSet
-    export_basename = "award-applications"
     select_related = ("enterprise", "pack", "fund")
     columns = (
         Column("id", gettext_lazy("编号"), link=True),
-        Column("enterprise", gettext_lazy("企业"), accessor=lambda a: a.enterprise.name, link=True),
+        Column("enterprise", gettext_lazy("企业"), accessor=lambda a: a.enterprise.name, link=True,
+               order_by="enterprise__name"),
         Column("credit_code", gettext_lazy("统一社会信用代码"), accessor=lambda a: a.enterprise.credit_code,
                export_only=True),
+        Column("pack", gettext_lazy("扶持政策"), accessor=lambda a: a.pack.title, export_only=True),
         Column("item", gettext_lazy("政策条目"), accessor=lambda a: item_label(a.pack.code, a.item)),
         Column("ref", gettext_lazy("项目编号"), accessor=lambda a: a.ref or "", export_only=True),
         Column("year", gettext_lazy("年度")),
         Column("status", gettext_lazy("状态")),
         Column("computed", gettext_lazy("测算金额（元）"), accessor=lambda a: _amount(a.computed_amount_fen),
-               classes="num"),
+               classes="num", order_by="computed_amount_fen",
+               export=lambda a: money.fen_to_yuan(a.computed_amount_fen)),
         Column("approved", gettext_lazy("核准金额（元）"), accessor=lambda a: _amount(a.approved_amount_fen),
-               classes="num"),
-        Column("fund_year", gettext_lazy("列支资金年度"), accessor=lambda a: a.fund.year if a.fund else ""),
+               classes="num", order_by="approved_amount_fen",
+               export=lambda a: money.fen_to_yuan(a.approved_amount_fen)),
+        Column("fund_year", gettext_lazy("列支资金年度"), accessor=lambda a: a.fund.year if a.fund else "",
+               order_by="fund__year"),
         Column("reason", gettext_lazy("测算结论"), accessor=lambda a: reason_text(a.reason)),
-        Column("submitted_at", gettext_lazy("提交时间"), accessor=lambda a: _minute(a.submitted_at)),
+        Column("submitted_at", gettext_lazy("提交时间"), accessor=lambda a: _minute(a.submitted_at),
+               order_by="submitted_at"),
         Column("params_version", gettext_lazy("参数版本"), export_only=True),
     )  # fmt: skip
 

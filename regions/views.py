@@ -44,12 +44,11 @@ class RegionListView(ScopedListView):
     filterset_class = RegionFilterSet
     title = _("行政区划")
     select_related = ("parent",)
-    export_basename = "regions"
     columns = (
         Column("code", _("区划代码")),
         Column("name", _("名称")),
         Column("level", _("级别")),
-        Column("parent", _("上级区划"), accessor=lambda r: r.parent.name if r.parent else ""),
+        Column("parent", _("上级区划"), accessor=lambda r: r.parent.name if r.parent else "", order_by="parent__code"),
         Column("retired_in", _("停用年份")),
     )
 
@@ -58,12 +57,11 @@ class QuotaUnitListView(ScopedListView):
     model = QuotaUnit
     title = _("申报单位")
     select_related = ("region",)
-    export_basename = "quota-units"
     columns = (
         Column("code", _("单位代码")),
         Column("name", _("名称")),
         Column("kind", _("类别")),
-        Column("region", _("对应区划"), accessor=lambda u: u.region.name if u.region else ""),
+        Column("region", _("对应区划"), accessor=lambda u: u.region.name if u.region else "", order_by="region__code"),
     )
 
 
@@ -73,10 +71,9 @@ class DemoCityListView(ScopedListView):
     link_action = CHANGE
     title = _("国家电子商务示范城市")
     select_related = ("region",)
-    export_basename = "demo-cities"
     columns = (
         Column("name", _("名称"), link=True),
-        Column("region", _("区划代码"), accessor=lambda c: c.region.code),
+        Column("region", _("区划代码"), accessor=lambda c: c.region.code, order_by="region__code"),
         Column("year_named", _("命名年份")),
         Column("batch", _("批次")),
         Column("document_no", _("文号")),

@@ -56,11 +56,12 @@ class CallListView(ScopedListView):
     model = Call
     title = gettext_lazy("申报批次")
     template_name = "selection/call_list.html"
-    export_basename = "calls"
     columns = (
         Column("title", gettext_lazy("名称"), link=True),
         Column("document_no", gettext_lazy("文号")),
-        Column("deadline", gettext_lazy("截止时间"), accessor=lambda c: timezone.localtime(c.deadline)),
+        Column(
+            "deadline", gettext_lazy("截止时间"), accessor=lambda c: timezone.localtime(c.deadline), order_by="deadline"
+        ),
         Column("status", gettext_lazy("状态")),
     )
 
