@@ -39,7 +39,10 @@ def count_queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/enterprises/", "/enterprises/?q=徐州", "/bases/", "/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/enterprises/", "/enterprises/?q=徐州", "/bases/", "/", "/enterprises/?sort=-region", "/bases/?sort=status"],
+)
 def test_list_pages_do_not_grow_with_rows(world: World, login, url: str) -> None:
     client = login("prov_js")
     add_enterprises(world, 3)

@@ -21,5 +21,9 @@
         },
       },
     });
+    // Tom Select gives the <label> to its own combobox; the original <select>, kept (hidden, out
+    // of the tab order) for the form, is hidden from assistive technology too, so that a screen
+    // reader meets one field, not two.
+    el.setAttribute("aria-hidden", "true");
   }
 })();
