@@ -76,6 +76,8 @@ def shown(value: Any) -> str:
     text a CSV cell holds; "" for None."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     return str(localize(template_localtime(value)))
 
 

@@ -19,7 +19,6 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.hashable import make_hashable
@@ -85,8 +84,9 @@ class Column:
         for part in self.name.split("__"):
             labels = _choice_labels(value.__class__, part)
             if labels is not None:  # what get_<part>_display() returns, without rebuilding the dict
+                # (the label still lazy: translated when shown, once per export by export_table)
                 raw = getattr(value, part, None)
-                value = force_str(labels.get(make_hashable(raw), raw), strings_only=True)
+                value = labels.get(make_hashable(raw), raw)
             else:
                 display = getattr(value, f"get_{part}_display", None)
                 value = display() if callable(display) else getattr(value, part, None)
@@ -252,12 +252,16 @@ class ScopedListView(LoginRequiredMixin, View):
 
     # Cells and exports -------------------------------------------------------------------------
 
+    @functools.cached_property
+    def yes_no(self) -> tuple[str, str]:
+        return _("是"), _("否")
+
     def cell(self, column: Column, obj: Any, mask: bool) -> Any:
         value = column.value(obj)
         if column.personal and mask:
             return mask_phone(str(value))
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
+        if value is True or value is False:
+            return self.yes_no[0] if value else self.yes_no[1]
         return value
 
     def export_cell(self, column: Column, obj: Any, mask: bool) -> Any:
@@ -285,14 +289,25 @@ class ScopedListView(LoginRequiredMixin, View):
         columns = list(self.columns)
         total = qs.count()
         objects = qs.iterator(chunk_size=2000)
+        words: dict[int, str] = {}  # a lazy label (a status, a category) translated once per export
+
+        def text(value: Any) -> Any:
+            if isinstance(value, Promise):
+                found = words.get(id(value))
+                if found is None:
+                    found = words[id(value)] = str(value)
+                return found
+            return value
+
         rows: Iterator[list[Any]]
         if fmt == "csv":
             # The page's text: numbers grouped as the page groups them (core.presentation).
             rows = (
-                [exports.shown(number_cell(self.cell(c, obj, mask), c.classes)) for c in columns] for obj in objects
+                [exports.shown(number_cell(text(self.cell(c, obj, mask)), c.classes)) for c in columns]
+                for obj in objects
             )
         else:
-            rows = ([self.export_cell(c, obj, mask) for c in columns] for obj in objects)
+            rows = ([text(self.export_cell(c, obj, mask)) for c in columns] for obj in objects)
         return str(self.title), [str(c.label) for c in columns], rows, [c.numeric for c in columns], total
 
     def export(self, fmt: str) -> HttpResponseBase:

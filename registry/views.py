@@ -20,6 +20,7 @@ from core.errors import ActionError, NotAllowedError
 from core.roles import Role
 from core.scoping import ADD, CHANGE, VIEW, access, can, restrict
 from core.views import Column, ScopedDetailView, ScopedListView, run_action
+from regions.models import Region
 from registry.actions.bases import do_change_base_status, do_update_base, editable_base_fields
 from registry.actions.enterprises import do_register_enterprise
 from registry.actions.residencies import do_end_residency
@@ -114,13 +115,22 @@ class EnterpriseListView(ScopedListView):
     )
 
     def export_queryset(self, qs: Any) -> Any:
+        # 60,000 rows: regions and bases fetched once per chunk and shared (not one instance per
+        # row through a join), and the columns no cell reads left in the database.
         residencies = (
             restrict(Residency.objects.filter(left_on__isnull=True), self.request.user, VIEW)
-            .select_related("base")
-            .only("enterprise_id", "base", "base__name")
+            .only("enterprise_id", "base_id")
             .order_by("entered_on")
         )
-        return qs.prefetch_related(Prefetch("residencies", queryset=residencies, to_attr="current_residencies"))
+        return (
+            qs.select_related(None)
+            .defer("created", "last_updated", "name_normalized", "credit_code_override", "org_code_ok")
+            .prefetch_related(
+                Prefetch("region", queryset=Region.objects.only("code", "name")),
+                Prefetch("residencies", queryset=residencies, to_attr="current_residencies"),
+                Prefetch("current_residencies__base", queryset=Base.objects.only("name")),
+            )
+        )
 
 
 class EnterpriseDetailView(ScopedDetailView):
