@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -275,7 +275,7 @@ class ScopedListView(LoginRequiredMixin, View):
         """The export's rows (a view adds what its export-only columns read, e.g. a prefetch)."""
         return qs
 
-    def export_table(self, fmt: str) -> tuple[str, list[str], Iterator[list[Any]], list[bool], int]:
+    def export_table(self, fmt: str) -> tuple[str, list[str], Generator[list[Any]], list[bool], int]:
         """What an export writes, for the requesting user, filters and sort: the title, the
         headers (the page's columns in the page's order, with the export-only ones among them),
         the rows (a CSV: the page's text; a workbook: typed values), which columns are
@@ -288,7 +288,6 @@ class ScopedListView(LoginRequiredMixin, View):
         mask = not may_see_personal(user)
         columns = list(self.columns)
         total = qs.count()
-        objects = qs.iterator(chunk_size=2000)
         words: dict[int, str] = {}  # a lazy label (a status, a category) translated once per export
 
         def text(value: Any) -> Any:
@@ -299,16 +298,20 @@ class ScopedListView(LoginRequiredMixin, View):
                 return found
             return value
 
-        rows: Iterator[list[Any]]
-        if fmt == "csv":
-            # The page's text: numbers grouped as the page groups them (core.presentation).
-            rows = (
-                [exports.shown(number_cell(text(self.cell(c, obj, mask)), c.classes)) for c in columns]
-                for obj in objects
-            )
-        else:
-            rows = ([text(self.export_cell(c, obj, mask)) for c in columns] for obj in objects)
-        return str(self.title), [str(c.label) for c in columns], rows, [c.numeric for c in columns], total
+        def rows() -> Generator[list[Any]]:
+            objects = cast(Generator[Any], qs.iterator(chunk_size=2000))  # a generator: it can be closed
+            try:
+                if fmt == "csv":
+                    for obj in objects:
+                        # The page's text: numbers grouped as the page groups them (core.presentation).
+                        yield [exports.shown(number_cell(text(self.cell(c, obj, mask)), c.classes)) for c in columns]
+                else:
+                    for obj in objects:
+                        yield [text(self.export_cell(c, obj, mask)) for c in columns]
+            finally:
+                objects.close()  # the database cursor, also when the writer stops early
+
+        return str(self.title), [str(c.label) for c in columns], rows(), [c.numeric for c in columns], total
 
     def export(self, fmt: str) -> HttpResponseBase:
         title, headers, rows, grouped, total = self.export_table(fmt)

@@ -120,3 +120,20 @@ def test_a_running_job_shows_its_progress_and_no_file_yet(world: World, login) -
     assert '<progress max="100" value="3">' in page and "2,000 / 57,600" in page
     assert "/file/" not in page
     assert login("prov_js").get(f"/exports/{job.pk}/file/").status_code == 404
+
+
+def test_a_failed_job_says_so_and_offers_no_file(world: World, login, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import exports
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "write_csv", broken)
+    client = login("prov_js")
+    with override_settings(ECBASE_EXPORT_JOB_ROWS=0, ECBASE_TASKS_RAISE=False):
+        client.get("/enterprises/", {"export": "csv"})
+    job = Job.objects.get(kind="export")
+    assert job.status == Job.Status.ERROR
+    page = client.get(f"/exports/{job.pk}/").content.decode()
+    assert "出错" in page and "处理过程中出现系统错误" in page and "/file/" not in page
+    assert client.get(f"/exports/{job.pk}/file/").status_code == 404
