@@ -259,7 +259,9 @@ class ApplicationRosterView(LoginRequiredMixin, View):
         current = rosters.roster_of(app.base_id)
         if fmt == "xlsx":
             log_event(ChangeLog.Action.EXPORT, obj=app, message=f"xlsx {_('入驻企业名录')}")
-            return exports.respond("xlsx", "roster", rosters.headers(), rosters.table(current))
+            return exports.respond(
+                "xlsx", _("%(base)s入驻企业名录") % {"base": app.base.name}, rosters.headers(), rosters.table(current)
+            )
         context = {
             "object": app,
             "title": _("入驻企业名录"),
@@ -449,5 +451,5 @@ class PrecheckView(LoginRequiredMixin, View):
                  "；".join(c for c, _m in r.reasons), "；".join(m for _c, m in r.reasons)]
                 for r in context["results"]
             )  # fmt: skip
-            return exports.respond("xlsx", "precheck", headers, rows)
+            return exports.respond("xlsx", _("批量预审结果"), headers, rows)
         return render(request, "selection/precheck.html", context)

@@ -242,7 +242,7 @@ class ObjectionListView(MinistryOnlyMixin, View):
                  o.get_status_display(), o.ruling]
                 for o in restrict(objections, request.user, EXPORT)
             )  # fmt: skip
-            return exports.respond("xlsx", "objections", headers, rows)
+            return exports.respond("xlsx", _("公示异议"), headers, rows)
         context = {"object": notice, "title": _("公示异议"), "objections": objections}
         return render(request, "selection/notice/objections.html", context)
 

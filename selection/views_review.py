@@ -251,7 +251,7 @@ class StageDetailView(MinistryOnlyMixin, View):
             if defence:
                 row += [e.defence_at, e.defence_place]
             rows.append(row)
-        return exports.respond("xlsx", f"review-stage-{stage.pk}", headers, rows)
+        return exports.respond("xlsx", _("%(stage)s结果") % {"stage": stage.get_kind_display()}, headers, rows)
 
 
 class StageCloseView(MinistryOnlyMixin, View):
