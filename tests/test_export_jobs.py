@@ -17,7 +17,7 @@ import pytest
 from django.test import override_settings
 
 from core.models import ChangeLog, Job
-from core.testing.world import World
+from portal.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

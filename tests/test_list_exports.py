@@ -23,9 +23,9 @@ import pytest
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.scoping import EXPORT, VIEW, can
-from core.testing.world import World
+from core.scoping import EXPORT, VIEW, can
 from core.views import ScopedListView
+from portal.testing.world import World
 from regions.models import DemoCity
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.testing.world import World, code
+from portal.testing.world import World, code
 from registry.models import Base, BaseStatus, Enterprise, Residency
 
 pytestmark = pytest.mark.django_db

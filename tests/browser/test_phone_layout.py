@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from core.testing.world import World
+from portal.testing.world import World
 from tests.browser.conftest import axe_violations, describe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
