@@ -2,7 +2,8 @@
  * 1. The main menu folds behind a button on narrow screens (aria-expanded, keyboard: a real
  *    <button>; Escape closes and returns focus). Without this script the menu simply stays open.
  * 2. Every table scrolls inside its own box: a table not already in a .table-wrap is wrapped in
- *    one, and each box is focusable and named after its table (keyboard users can scroll it).
+ *    one; while it is wider than its box, the box is focusable and named after its table, so that
+ *    keyboard users can scroll it.
  */
 (function () {
   "use strict";
@@ -41,6 +42,25 @@
     return text || document.title.split(" · ")[0];
   }
 
+  // Boxes this script made or completed: focusable and named only while their table is wider than
+  // they are (a box that does not scroll needs no tab stop, and no name beside the page's own).
+  var managed = [];
+
+  function fit() {
+    for (var i = 0; i < managed.length; i++) {
+      var box = managed[i].box;
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", managed[i].name);
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  }
+
   function boxTables() {
     var tables = document.querySelectorAll("main table");
     for (var i = 0; i < tables.length; i++) {
@@ -52,12 +72,21 @@
         table.parentNode.insertBefore(box, table);
         box.appendChild(table);
       }
-      if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
-      if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+      // A box written with its own name and tab stop (the list pages) keeps them.
       if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
-        box.setAttribute("aria-label", nameOf(table));
+        managed.push({ box: box, name: nameOf(table) });
       }
     }
+    fit();
+    var pending = false;
+    window.addEventListener("resize", function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        fit();
+      });
+    });
   }
 
   if (document.readyState === "loading") {

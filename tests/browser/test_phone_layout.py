@@ -145,6 +145,16 @@ def test_a_list_at_phone_width_scrolls_in_its_own_named_focusable_box(phone_worl
     page.goto(f"/history/registry/base/{phone_world.bases['rongchang'].pk}/")
     assert page.locator("main table").evaluate("t => t.parentElement.classList.contains('table-wrap')")
     assert page_width(page)[0] <= PHONE["width"]
+    # While such a table is wider than the phone, its box is focusable and named after the table;
+    # on a wide screen, where it does not scroll, it is neither (no needless tab stop).
+    page.goto("/changelog/")
+    box = page.locator("main .table-wrap")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+    assert box.get_attribute("aria-label") == "操作日志"
+    page.set_viewport_size({"width": 1900, "height": 900})
+    page.wait_for_function("() => !document.querySelector('main .table-wrap').hasAttribute('tabindex')")
+    assert box.get_attribute("role") is None
 
 
 def test_lists_pass_axe_at_phone_width_with_searchable_selects(phone_world: World, page: Any) -> None:
