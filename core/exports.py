@@ -24,6 +24,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 import xlsxwriter
+from django.conf import settings
 from django.db import models
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -76,8 +77,12 @@ def shown(value: Any) -> str:
     text a CSV cell holds; "" for None."""
     if value is None:
         return ""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return value
+    if (kind is int or kind is decimal.Decimal) and not settings.USE_THOUSAND_SEPARATOR:
+        # What localize() gives here (no grouping, "." for decimals: ecbase.formats), 20 times faster.
+        return str(value) if kind is int else format(value, "f")
     return str(localize(template_localtime(value)))
 
 
