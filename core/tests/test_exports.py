@@ -15,7 +15,7 @@ from django.utils.formats import localize
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # missing from the stubs
 from django.utils.translation import gettext_lazy
 
-from core import exports
+from core import exports, money
 
 VALUES = [
     0,
@@ -48,7 +48,7 @@ def test_workbook_cells_are_typed_and_exact() -> None:
     row = [
         Decimal("1200.50"), Decimal("282123.520000000"), Decimal("12345678901234567.89"), 57600, 2015,
         datetime.date(2026, 3, 1), datetime.datetime(2026, 3, 1, 15, 30, tzinfo=datetime.UTC), True, None,
-        gettext_lazy("示范基地"), exports.yuan_from_fen(4_000_000),
+        gettext_lazy("示范基地"), money.fen_to_yuan(4_000_000),
     ]  # fmt: skip
     with timezone.override("Asia/Shanghai"):
         exports.write_xlsx(out, [f"c{i}" for i in range(len(row))], [row], sheet="示范基地",
