@@ -169,6 +169,7 @@ def child(n: int, path: Path, sync: bool) -> None:
 
     core.bulk.PIPELINE = not sync
     call_command("migrate", verbosity=0)
+    import registry.imports.jobs  # noqa: F401  (loaded before the clock starts, as in a running server)
     from core.models import ChangeLog
     from registry.models import Enterprise, Residency
 

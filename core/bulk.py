@@ -22,7 +22,8 @@ transaction (no index, no constraint, no WAL), then moved by statements sent in 
 which return without waiting, so the database writes one batch while the caller prepares the
 next: `INSERT … SELECT` into the model's table (ids reserved from its sequence beforehand, see
 `reserve`) and `INSERT INTO core_changelog … SELECT`, whose snapshots the database builds from the
-rows it has just stored, so the log shows exactly what was written. An update sends the log first
+same staged rows (the staging table has the table's column types, so they are what was stored,
+value for value, without reading the table again). An update sends the log first
 (before: the stored row; after: the stored row with the new values) and then the UPDATE. The next
 batch's COPY, `settle()`, or leaving the `with` block waits for what was sent and raises the
 database's error, if any. Elsewhere (SQLite): `bulk_create` / `bulk_update` and
@@ -137,11 +138,7 @@ _LOG_INSERT = (
     "INSERT INTO core_changelog (time, actor_id, actor_name, source, request_id, ip, action, result,"
     " content_type_id, object_id, object_repr, before, after, message)"
     " SELECT %(time)s::timestamptz, %(actor)s::bigint, %(actor_name)s, %(source)s, %(request_id)s, %(ip)s::inet,"
-    " %(action)s, 'success', %(ct)s, t.{pk}::text, left(n.{repr}, 255), {before}, {after}, %(message)s"
-    " FROM {table} t JOIN {staged} n ON n.{pk} = t.{pk}"
-    # BETWEEN lets the planner read the batch's rows through the primary key, where the join alone
-    # (no statistics yet for the rows just written) made it scan the whole table at every batch.
-    " WHERE t.{pk} BETWEEN %(low)s AND %(high)s"
+    " %(action)s, 'success', %(ct)s, t.{pk}::text, left({repr}, 255), {before}, {after}, %(message)s FROM {source}"
 )
 
 
@@ -233,9 +230,9 @@ class BulkWriter:
         staged = self._stage(table, table.columns, rows, reprs)
         columns = ", ".join(_ident(c.column) for c in table.columns)
         insert = f"INSERT INTO {_ident(table.table)} ({columns}) SELECT {columns} FROM {staged}"  # noqa: S608  (identifiers from model metadata)
-        log = self._log_sql(table, staged, "NULL::jsonb", _snapshot_sql(table, "t"))
+        log = self._log_sql(table, staged, None, _snapshot_sql(table, "t"))
         self._send("rows", insert, {})
-        self._send("log", log, {**self._log_params(model, ChangeLog.Action.CREATE), **_bounds(ids)}, logs=True)
+        self._send("log", log, self._log_params(model, ChangeLog.Action.CREATE), logs=True)
         self.written[model] += len(rows)
         return ids
 
@@ -335,10 +332,17 @@ class BulkWriter:
         ct = ContentType.objects.get_for_model(model, for_concrete_model=True).pk  # cached after the first
         return {**self._log_context, "action": action, "ct": ct}
 
-    def _log_sql(self, table: _Table, staged: str, before: str, after: str) -> str:
-        return _LOG_INSERT.format(
-            pk=_ident(table.pk), repr=REPR, before=before, after=after, table=_ident(table.table), staged=staged
-        )
+    def _log_sql(self, table: _Table, staged: str, before: str | None, after: str) -> str:
+        """The change-log INSERT of the batch in `staged`: a creation when `before` is None (the
+        staged rows are what the INSERT … SELECT stored, column for column), else an update of
+        the stored rows `t` by the staged values `n`."""
+        pk = _ident(table.pk)
+        if before is None:
+            return _LOG_INSERT.format(pk=pk, repr=f"t.{REPR}", before="NULL::jsonb", after=after, source=f"{staged} t")
+        # BETWEEN lets the planner read the batch's rows through the primary key, where the join
+        # alone (no statistics yet for rows just written) made it scan the whole table.
+        source = f"{_ident(table.table)} t JOIN {staged} n ON n.{pk} = t.{pk} WHERE t.{pk} BETWEEN %(low)s AND %(high)s"
+        return _LOG_INSERT.format(pk=pk, repr=f"n.{REPR}", before=before, after=after, source=source)
 
     # --- PostgreSQL ----------------------------------------------------------------------------
 
@@ -471,7 +475,7 @@ def _derive(model: type[ChangeLoggedModel], rows: Sequence[Row], written: set[st
     for d in model.derived:
         if written is not None and not written.intersection(d.sources):
             continue
-        values = d.many([tuple(row[s] for s in d.sources) for row in rows])
+        values = d.many(*([row[s] for row in rows] for s in d.sources))
         for row, value in zip(rows, values, strict=True):
             row[d.field] = value
 

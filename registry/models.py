@@ -22,7 +22,7 @@ from regions.models import regions_within
 
 # The search and matching key of a name (traditional characters simplified, no blanks), kept
 # next to the name by every write path (core.models.Derived).
-NAME_KEY = Derived("name_normalized", ("name",), normalize_name, lambda rows: normalize_names([r[0] for r in rows]))
+NAME_KEY = Derived("name_normalized", ("name",), normalize_name, normalize_names)
 
 
 class BaseStatus(models.TextChoices):
@@ -236,10 +236,12 @@ class Industry(models.TextChoices):
 class Enterprise(ChangeLoggedModel):
     """One enterprise, one record, whatever base it sits in; keyed by its credit code."""
 
+    # Unique through enterprise_unique_credit_code: unique=True would add a varchar_pattern_ops
+    # twin on PostgreSQL that no query reads (the search's prefix match is OR-ed with a match
+    # anywhere in the name, which no index serves) and every import writes.
     credit_code = models.CharField(
         _("统一社会信用代码"),
         max_length=18,
-        unique=True,
         error_messages={"unique": _("该统一社会信用代码的企业已登记，请勿重复登记。")},
     )
     credit_code_override = models.TextField(
@@ -276,6 +278,7 @@ class Enterprise(ChangeLoggedModel):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["credit_code"]
+        constraints = [models.UniqueConstraint(fields=["credit_code"], name="enterprise_unique_credit_code")]
 
     def __str__(self) -> str:
         return self.name
