@@ -479,8 +479,9 @@ def _check_slices(
         ]
         verdicts: list[list[Any]] = []
         irregular: set[int] = set()
+        by_column = list(zip(*(rows[i] for i in live), strict=False))  # the slice's cells, column by column
         for col, index, read in present:
-            cells = [rows[i][index] for i in live]
+            cells = list(by_column[index]) if live else []
             if col.kind == CREDIT_CODE:
                 column, odd = _read_credit_codes(cells)
             elif col.kind == TEXT:
