@@ -27,7 +27,9 @@ Where the time goes (`job.result["timings"]`, seconds):
              return at once; with --sync, each waits: the database's time to write them, index
              maintenance included)
   wait       waiting at the end for the database to finish
-  commit     the commit: PostgreSQL checks the deferred foreign keys of every row written
+  keys       (--sync only) the foreign-key checks of every row written, run before the commit
+  commit     the commit: PostgreSQL checks the deferred foreign keys of every row written (with
+             --sync, already done under keys)
   analyze    ANALYZE of the three tables (planner statistics for the list pages)
 --sync writes with core.bulk.PIPELINE = False, so that rows and log show the database's time.
 """
@@ -60,7 +62,7 @@ FLOOR = Path(
     )
 )
 BASE_COUNT = 127
-STEPS = ("upload", "read", "validate", "prepare", "copy", "rows", "log", "wait", "commit", "analyze")
+STEPS = ("upload", "read", "validate", "prepare", "copy", "rows", "log", "wait", "keys", "commit", "analyze")
 
 
 def make_file(n: int, path: Path) -> None:
@@ -151,7 +153,7 @@ def steps(timings: dict[str, float], total: float) -> dict[str, float]:
         "upload": total - t.get("total", total),
         "read": t.get("read", 0.0),
         "validate": sum(t.get(k, 0.0) for k in ("codes", "validate", "plan", "lookup")),
-        **{k: t.get(k, 0.0) for k in ("prepare", "copy", "rows", "log", "wait", "commit", "analyze")},
+        **{k: t.get(k, 0.0) for k in ("prepare", "copy", "rows", "log", "wait", "keys", "commit", "analyze")},
     }
     out["other"] = total - sum(out.values())
     return {k: round(v, 3) for k, v in out.items()}
