@@ -4,18 +4,16 @@ SQLite and on PostgreSQL (run the suite with DATABASE_URL for the latter)."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 
 from core.audit import audit_context
 from core.bulk import BulkWriter, rows_of
 from core.models import ChangeLog, ChangeLoggedModel
-from core.testing.world import World, code
+from portal.testing.world import World
 from regions.models import QuotaUnit, Region
-from registry.models import Enterprise, Residency
 
 pytestmark = pytest.mark.django_db
 
@@ -99,43 +97,6 @@ def test_an_error_of_the_caller_after_the_writes_undoes_them(world: World) -> No
         raise RuntimeError("a check failed later")
     assert not Region.objects.filter(code="990301").exists()
     assert ChangeLog.objects.count() == logs
-
-
-def test_a_check_constraint_is_kept(world: World) -> None:
-    ent = world.enterprises["rc1"]
-    base = world.bases["xuzhou"]
-    bad = {"enterprise_id": ent.pk, "base_id": base.pk, "entered_on": datetime.date(2024, 5, 1)}
-    bad["left_on"] = datetime.date(2024, 1, 1)  # before the entry: residency_left_after_entered
-    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic(), BulkWriter() as bulk:
-        bulk.insert(Residency, [bad], describe=lambda row: "x")
-    assert not Residency.objects.filter(enterprise=ent, base=base).exists()
-
-
-def test_derived_fields_and_defaults_of_new_and_changed_rows(world: World) -> None:
-    """Enterprises: the normalised name follows the name, in new rows and in renamed ones."""
-    row = {
-        "credit_code": code(700),
-        "org_code_ok": True,
-        "name": "荣昌批量電子商務有限公司",
-        "category": "enterprise",
-        "region_id": world.regions["500153"].pk,
-        "annual_revenue": Decimal("12.50"),
-    }
-    with transaction.atomic(), BulkWriter() as bulk:
-        [pk] = bulk.insert(Enterprise, [row], describe=lambda r: r["name"])
-    ent = Enterprise.objects.get(pk=pk)
-    assert ent.name_normalized == "荣昌批量电子商务有限公司"
-    assert (ent.is_ecommerce, ent.industry, ent.main_business) == (True, "retail", "")  # the model's defaults
-    [created] = log_of(ent)
-    assert created.after == ent.snapshot()
-    stored = rows_of(Enterprise, [ent])[0]
-    with transaction.atomic(), BulkWriter() as bulk:
-        bulk.update(Enterprise, [(stored, {"name": "荣昌改名電商有限公司"})], describe=lambda r: r["name"])
-    ent.refresh_from_db()
-    assert ent.name_normalized == "荣昌改名电商有限公司"
-    entry = ChangeLog.objects.get(action=ChangeLog.Action.UPDATE, object_id=str(ent.pk))
-    assert (entry.before or {}).get("name_normalized") == "荣昌批量电子商务有限公司"
-    assert entry.after == ent.snapshot()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,20 +1,23 @@
 """Derived fields follow their sources on every write path: a renamed enterprise or base is found
 by its new name in the list search (which reads the normalised name), whichever way it was
-renamed — page, API, import, bulk writer."""
+renamed — page, API, import, bulk writer. The bulk writer on registry models: defaults, derived
+fields and constraints."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from core.testing.world import World
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
 from core.bulk import BulkWriter, rows_of
 from core.models import ChangeLog
-from registry.models import Base, Enterprise
+from portal.testing.world import World, code
+from registry.models import Base, Enterprise, Residency
 from registry.tests.test_imports import job_of, row, upload, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,40 @@ def test_a_base_renamed_on_its_page_through_the_api_or_in_bulk_is_found_by_its_n
         bulk.update(Base, [(rows_of(Base, [third])[0], {"name": "南京建鄴更名產業園"})])
     assert found(client, "/bases/", "建邺更名产业园", "南京建鄴更名產業園")
     assert Base.objects.get(pk=third.pk).name_normalized == "南京建邺更名产业园"
+
+
+def test_the_bulk_writer_keeps_a_check_constraint(world: World) -> None:
+    ent = world.enterprises["rc1"]
+    base = world.bases["xuzhou"]
+    bad = {"enterprise_id": ent.pk, "base_id": base.pk, "entered_on": datetime.date(2024, 5, 1)}
+    bad["left_on"] = datetime.date(2024, 1, 1)  # before the entry: residency_left_after_entered
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic(), BulkWriter() as bulk:
+        bulk.insert(Residency, [bad], describe=lambda row: "x")
+    assert not Residency.objects.filter(enterprise=ent, base=base).exists()
+
+
+def test_derived_fields_and_defaults_of_new_and_changed_rows(world: World) -> None:
+    """Enterprises: the normalised name follows the name, in new rows and in renamed ones."""
+    row = {
+        "credit_code": code(700),
+        "org_code_ok": True,
+        "name": "荣昌批量電子商務有限公司",
+        "category": "enterprise",
+        "region_id": world.regions["500153"].pk,
+        "annual_revenue": Decimal("12.50"),
+    }
+    with transaction.atomic(), BulkWriter() as bulk:
+        [pk] = bulk.insert(Enterprise, [row], describe=lambda r: r["name"])
+    ent = Enterprise.objects.get(pk=pk)
+    assert ent.name_normalized == "荣昌批量电子商务有限公司"
+    assert (ent.is_ecommerce, ent.industry, ent.main_business) == (True, "retail", "")  # the model's defaults
+    [created] = ChangeLog.objects.filter(action=ChangeLog.Action.CREATE, object_id=str(ent.pk))
+    assert created.after == ent.snapshot()
+    stored = rows_of(Enterprise, [ent])[0]
+    with transaction.atomic(), BulkWriter() as bulk:
+        bulk.update(Enterprise, [(stored, {"name": "荣昌改名電商有限公司"})], describe=lambda r: r["name"])
+    ent.refresh_from_db()
+    assert ent.name_normalized == "荣昌改名电商有限公司"
+    entry = ChangeLog.objects.get(action=ChangeLog.Action.UPDATE, object_id=str(ent.pk))
+    assert (entry.before or {}).get("name_normalized") == "荣昌批量电子商务有限公司"
+    assert entry.after == ent.snapshot()

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0001_initial'),
-        ('registry', '0004_base_targets'),
+        ('registry', '0006_base_status_change_fill_time_and_actor'),
     ]
 
     operations = [
