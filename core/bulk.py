@@ -1,8 +1,10 @@
 """Bulk writes of any change-logged model, with their change log, in the caller's transaction.
 
     with transaction.atomic(), BulkWriter(actor=user, message=message) as bulk:
-        ids = bulk.insert(Region, rows)                      # rows: {attname: value}
-        bulk.update(Region, [(stored, changes), ...])        # stored row, {attname: new value}
+        for batch in batches:
+            ids = bulk.insert(Region, rows)                  # rows: {attname: value}
+            bulk.update(Region, [(stored, changes), ...])    # stored row, {attname: new value}
+            bulk.send()                                      # the database writes, the caller goes on
     bulk.log_rows, bulk.timings
 
 What every database gets:
@@ -17,17 +19,17 @@ What every database gets:
 - no model validation: the caller has checked the rows (an import checks every cell first);
   the database's constraints still hold.
 
-PostgreSQL: a batch is COPYed (binary, encoded in C by psycopg) into a staging table of this
-transaction (no index, no constraint, no WAL), then moved by statements sent in pipeline mode,
-which return without waiting, so the database writes one batch while the caller prepares the
-next: `INSERT … SELECT` into the model's table (ids reserved from its sequence beforehand, see
-`reserve`) and `INSERT INTO core_changelog … SELECT`, whose snapshots the database builds from the
-same staged rows (the staging table has the table's column types, so they are what was stored,
-value for value, without reading the table again). An update sends the log first
-(before: the stored row; after: the stored row with the new values) and then the UPDATE. The next
-batch's COPY, `settle()`, or leaving the `with` block waits for what was sent and raises the
-database's error, if any. Elsewhere (SQLite): `bulk_create` / `bulk_update` and
-`core.audit.bulk_log`, at once.
+PostgreSQL: `insert` and `update` COPY a batch (binary, encoded in C by psycopg) into a staging
+table of this transaction (no index, no constraint, no WAL) and queue the statements that move it;
+`send()` sends them in pipeline mode and returns without waiting, so the database writes the batch
+while the caller checks the next one: `INSERT … SELECT` into the model's table (ids reserved from
+its sequence beforehand, see `reserve`) and `INSERT INTO core_changelog … SELECT`, whose snapshots
+the database builds from the same staged rows (the staging table has the table's column types,
+so they are what was stored, value for value, without reading the table again). An update logs
+first (before: the stored row; after: the stored row with the new values), then updates. The
+next batch's COPY waits for what was sent; `settle()`, or leaving the `with` block, sends what is
+left, waits for it and raises the database's error, if any. Elsewhere (SQLite): `bulk_create` /
+`bulk_update` and `core.audit.bulk_log`, at once.
 
 `pipeline=False` (or `core.bulk.PIPELINE = False`) waits for each statement in turn: slower, but
 `timings` then says how long the database took to write the rows and the log (bench/import_roster
@@ -157,8 +159,8 @@ def _django_errors(method: F) -> F:
 class BulkWriter:
     """Writes rows of any change-logged models with their change log; see the module's text.
 
-    Used inside the caller's `transaction.atomic()`; `insert`, `update` and `reserve` may be called
-    any number of times, for any models, before `settle()`.
+    Used inside the caller's `transaction.atomic()`; `insert`, `update`, `send` and `reserve` may
+    be called any number of times, for any models, before `settle()`.
     """
 
     def __init__(self, *, actor: Any = None, message: str = "", pipeline: bool | None = None) -> None:
@@ -179,6 +181,10 @@ class BulkWriter:
         self._use_pipeline = PIPELINE if pipeline is None else pipeline
         self._pipeline: contextlib.ExitStack | None = None
         self._cursors: list[tuple[Any, bool]] = []
+        # Statements staged but not sent yet: (step, sql, params, counts log rows), and the
+        # staging tables they read (a staging table is emptied only once they have run).
+        self._queue: list[tuple[str, str, dict[str, Any], bool]] = []
+        self._queued_tables: set[str] = set()
         self._log_context = {
             "time": self.now,
             "actor": getattr(who, "pk", None),
@@ -232,8 +238,8 @@ class BulkWriter:
         columns = ", ".join(_ident(c.column) for c in table.columns)
         insert = f"INSERT INTO {_ident(table.table)} ({columns}) SELECT {columns} FROM {staged}"  # noqa: S608  (identifiers from model metadata)
         log = self._log_sql(table, staged, None, _snapshot_sql(table, "t"))
-        self._send("rows", insert, {})
-        self._send("log", log, self._log_params(model, ChangeLog.Action.CREATE), logs=True)
+        self._enqueue(staged, ("rows", insert, {}, False))
+        self._enqueue(staged, ("log", log, self._log_params(model, ChangeLog.Action.CREATE), True))
         self.written[model] += len(rows)
         return ids
 
@@ -275,19 +281,57 @@ class BulkWriter:
         )
         ids = [after[pk] for after in afters]
         # The log first: its `before` reads the rows as they are stored until the UPDATE runs.
-        self._send("log", log, {**self._log_params(model, ChangeLog.Action.UPDATE), **_bounds(ids)}, logs=True)
-        self._send("rows", update, {"now": self.now})
+        self._enqueue(staged, ("log", log, {**self._log_params(model, ChangeLog.Action.UPDATE), **_bounds(ids)}, True))
+        self._enqueue(staged, ("rows", update, {"now": self.now}, False))
         self.written[model] += len(pairs)
         return len(pairs)
 
     @_django_errors
+    def send(self) -> None:
+        """Send the statements of the rows staged so far (PostgreSQL) without waiting: the
+        database writes them while the caller prepares the next batch. Call it once a batch's
+        rows are all handed over (`insert`/`update` only stage them, so that the batch's COPYs do
+        not wait for its own INSERTs); `settle()` sends whatever is left."""
+        queue, self._queue = self._queue, []
+        self._queued_tables = set()
+        for step, sql, params, logs in queue:
+            started = time.perf_counter()
+            if self._use_pipeline and self._pipeline is None:
+                stack = contextlib.ExitStack()
+                stack.enter_context(self._raw().pipeline())
+                self._pipeline = stack
+            cur = self._cursor()
+            try:
+                cur.execute(sql, params)
+            except psycopg.errors.PipelineAborted:
+                self._wait()  # leaves pipeline mode and raises the error of the statement that failed
+                raise
+            except BaseException as error:
+                self.abandon(error)
+                raise
+            self._cursors.append((cur, logs))
+            if not self._use_pipeline:
+                self._wait()
+            self._add(step, started)
+
     def settle(self) -> int:
-        """Wait for every statement sent (PostgreSQL) and return the change-log rows written so
-        far. Raises the database's error, if any."""
+        """Send what is staged, wait for every statement (PostgreSQL) and return the change-log
+        rows written so far. Raises the database's error, if any."""
+        self.send()
+        return self._wait()
+
+    @_django_errors
+    def _wait(self) -> int:
+        """Wait for the statements sent."""
         if self._pipeline is not None:
             started = time.perf_counter()
             stack, self._pipeline = self._pipeline, None
-            stack.close()
+            try:
+                stack.close()  # raises the error of a statement that failed, out of pipeline mode
+            except BaseException:
+                self._cursors = []
+                self._queue = []
+                raise
             self._add("wait", started)
         for cur, counts in self._cursors:
             if counts:
@@ -302,6 +346,8 @@ class BulkWriter:
             with contextlib.suppress(psycopg.Error):  # the caller's error is the one to report
                 stack.__exit__(type(error), error, error.__traceback__)
         self._cursors = []
+        self._queue = []
+        self._queued_tables = set()
 
     # --- preparation ---------------------------------------------------------------------------
 
@@ -378,12 +424,14 @@ class BulkWriter:
     def _stage(self, table: _Table, columns: Sequence[_Column], rows: Sequence[Row], reprs: list[str]) -> str:
         """COPY the rows' columns and their object texts into this transaction's staging table of
         the model (created on first use, emptied before each batch); returns its name. COPY does
-        not run in pipeline mode: this waits for the statements still running."""
-        self.settle()
-        started = time.perf_counter()
-        cur = self._cursor()
+        not run in pipeline mode: this waits for the statements sent before (the previous batch)."""
         key = (table.model, tuple(c.column for c in columns))
         staged = self._staging.get(key)
+        if staged in self._queued_tables:
+            self.send()  # its rows have not been moved yet
+        self._wait()
+        started = time.perf_counter()
+        cur = self._cursor()
         if staged is None:
             staged = self._staging[key] = f"_bulk_{next(_staging_names)}"
             names = ", ".join(_ident(c.column) for c in columns)
@@ -403,19 +451,9 @@ class BulkWriter:
         self._add("copy", started)
         return staged
 
-    @_django_errors
-    def _send(self, step: str, sql: str, params: dict[str, Any], *, logs: bool = False) -> None:
-        started = time.perf_counter()
-        if self._use_pipeline and self._pipeline is None:
-            stack = contextlib.ExitStack()
-            stack.enter_context(self._raw().pipeline())
-            self._pipeline = stack
-        cur = self._cursor()
-        cur.execute(sql, params)
-        self._cursors.append((cur, logs))
-        if not self._use_pipeline:
-            self.settle()
-        self._add(step, started)
+    def _enqueue(self, staged: str, statement: tuple[str, str, dict[str, Any], bool]) -> None:
+        self._queue.append(statement)
+        self._queued_tables.add(staged)
 
     @_django_errors
     def _keys_checked(self) -> None:

@@ -54,6 +54,18 @@ def test_insert_writes_the_rows_and_one_log_row_each(world: World, pipeline: boo
 
 
 @pytest.mark.parametrize("pipeline", PIPELINES)
+def test_batches_of_one_model_one_after_the_other_are_all_written(world: World, pipeline: bool) -> None:
+    with transaction.atomic(), BulkWriter(pipeline=pipeline) as bulk:
+        first = bulk.insert(Region, regions("990401", "990402"))
+        second = bulk.insert(Region, regions("990403"))  # before the first batch is sent
+        bulk.send()
+        third = bulk.insert(Region, regions("990404", "990405"))
+    assert bulk.log_rows == 5
+    codes = dict(Region.objects.filter(pk__in=first + second + third).values_list("pk", "code"))
+    assert [codes[pk] for pk in first + second + third] == ["990401", "990402", "990403", "990404", "990405"]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
 def test_update_writes_and_logs_only_rows_that_change(world: World, pipeline: bool) -> None:
     unit = world.units["50"]
     stored = {

@@ -256,6 +256,7 @@ def import_roster_batches(
                 failed = failed or bool(outcome.errors) or blocked()
                 if batch and (keep_valid or not failed):
                     _write(bulk, batch, names, outcome)
+                    bulk.send()  # written by the database while the next rows are checked
         for step, seconds in bulk.timings.items():
             outcome.add_time(step, seconds)
         outcome.log_rows = bulk.log_rows
