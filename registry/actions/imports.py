@@ -52,7 +52,7 @@ ROSTER_FIELDS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)  # 60,000 of them per import: slots make them faster to build
 class RosterRow:
     row: int  # Excel row number
     credit_code: str
