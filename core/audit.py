@@ -162,6 +162,10 @@ def save_logged(
     did not show them.
     """
     with transaction.atomic():
+        # Derived fields follow their sources, and are written and logged with them.
+        extra = obj.derive(update_fields)
+        if update_fields is not None:
+            update_fields = [*update_fields, *extra]
         before: dict[str, Any] | None = None
         if obj.pk is not None:
             stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
@@ -171,6 +175,7 @@ def save_logged(
             if update_fields is not None:
                 exclude = [f.name for f in obj._meta.concrete_fields if f.name not in update_fields]
             obj.full_clean(exclude=exclude)
+            obj.derive(update_fields)  # from the sources as clean() left them
         after_preview = obj.snapshot()
         if before is not None and update_fields is not None:
             after_preview = {**before, **{k: v for k, v in after_preview.items() if k in update_fields}}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 from django.conf import settings
@@ -103,13 +105,59 @@ class TimelineEvent(models.Model):
         return event
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A field computed from others (a normalised name for searching): never written by hand, and
+    recomputed by every path that writes one of its sources — `save()` (so `save_logged`, forms,
+    serializers, actions) and the bulk writes of `core.bulk`.
+
+    `compute` takes the sources' values in order; `compute_many`, when given, takes one list per
+    source and returns the values in order (one OpenCC call for 60,000 names instead of 60,000).
+    """
+
+    field: str  # attname of the derived field
+    sources: tuple[str, ...]  # attnames it is computed from
+    compute: Callable[..., Any]
+    compute_many: Callable[..., list[Any]] | None = None
+
+    def many(self, *columns: list[Any]) -> list[Any]:
+        if self.compute_many is not None:
+            return self.compute_many(*columns)
+        return [self.compute(*values) for values in zip(*columns, strict=True)]
+
+
 class ChangeLoggedModel(TimeStampedModel):
     """Every concrete model inherits this; `snapshot()` is what the change log records."""
 
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"created", "last_updated"})
+    # Fields computed from others; see Derived.
+    derived: ClassVar[tuple[Derived, ...]] = ()
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        extra = self.derive(update_fields)
+        if extra and update_fields is not None:
+            kwargs["update_fields"] = [*update_fields, *extra]
+        super().save(*args, **kwargs)
+
+    def derive(self, update_fields: Iterable[str] | None = None) -> list[str]:
+        """Recompute the derived fields; returns the names of those to write along with
+        `update_fields` (those whose sources are among them; every one when None)."""
+        if not self.derived:
+            return []
+        names = None
+        if update_fields is not None:
+            names = {getattr(self._meta.get_field(n), "attname", n) for n in update_fields}
+        extra: list[str] = []
+        for d in self.derived:
+            if names is None or names.intersection(d.sources):
+                setattr(self, d.field, d.compute(*(getattr(self, s) for s in d.sources)))
+                if names is not None and d.field not in names:
+                    extra.append(self._meta.get_field(d.field).name)
+        return extra
 
     def snapshot(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -161,7 +209,9 @@ class ChangeLog(models.Model):
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.SYSTEM)
-    request_id = models.CharField(_("请求编号"), max_length=32, blank=True, db_index=True)
+    # Looked up by equality only: changelog_request_idx, without the varchar_pattern_ops twin
+    # that db_index=True adds on PostgreSQL.
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     result = models.CharField(_("结果"), max_length=8, choices=Result.choices, default=Result.SUCCESS)
@@ -186,7 +236,10 @@ class ChangeLog(models.Model):
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "time"], name="changelog_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "time"], name="changelog_object_idx"),
+            models.Index(fields=["request_id"], name="changelog_request_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_action_display()} {self.object_repr}"

@@ -24,14 +24,16 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub("", text).strip()
 
 
-def normalize_names(names: Sequence[str]) -> list[str]:
-    """normalize_name of many names at once: one OpenCC call for the whole list (an import's
-    60,000 names cost one conversion instead of 60,000)."""
-    cleaned = [_SPACES.sub("", unicodedata.normalize("NFKC", n or "")) for n in names]
-    converted = _converter().convert("\n".join(cleaned)).split("\n")
-    if len(converted) != len(cleaned):  # pragma: no cover - OpenCC keeps line breaks
-        return [normalize_name(n) for n in names]
-    return converted
+def normalize_names(names: Sequence[str | None]) -> list[str]:
+    """normalize_name of many names at once: one OpenCC call for the whole list (60,000 names in
+    a tenth of the time of one call each)."""
+    texts = [unicodedata.normalize("NFKC", n or "") for n in names]
+    if any("\n" in t for t in texts):  # the line break separates the names below
+        return [normalize_name(n or "") for n in names]
+    converted = _converter().convert("\n".join(texts)).split("\n")
+    if len(converted) != len(texts):  # pragma: no cover - OpenCC keeps line breaks
+        return [normalize_name(n or "") for n in names]
+    return [_SPACES.sub("", t).strip() for t in converted]
 
 
 def to_simplified(text: str) -> str:

@@ -14,12 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
-from core.models import ChangeLoggedModel, TimelineEvent
+from core.models import ChangeLoggedModel, Derived, TimelineEvent
 from core.roles import Role
 from core.scoping import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope, ScopedQuerySet
-from core.text import normalize_name
+from core.text import normalize_name, normalize_names
 from core.workflow import Transitions
 from regions.models import regions_within
+
+# The search and matching key of a name (traditional characters simplified, no blanks), kept
+# next to the name by every write path (core.models.Derived).
+NAME_KEY = Derived("name_normalized", ("name",), normalize_name, normalize_names)
 
 
 class BaseStatus(models.TextChoices):
@@ -50,7 +54,8 @@ PUBLIC_STATUSES = frozenset({BaseStatus.DESIGNATED, BaseStatus.WARNED, BaseStatu
 
 class Base(ChangeLoggedModel):
     name = models.CharField(_("基地名称"), max_length=128)
-    name_normalized = models.CharField(_("检索用名称"), max_length=128, editable=False, db_index=True)
+    # Read by equality (imports match bases by name) through base_unique_name; no other index.
+    name_normalized = models.CharField(_("检索用名称"), max_length=128, editable=False)
     quota_unit = models.ForeignKey(
         "regions.QuotaUnit", verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="bases"
     )
@@ -77,6 +82,7 @@ class Base(ChangeLoggedModel):
 
     objects = ScopedQuerySet.as_manager()
     transitions: ClassVar[Transitions] = BASE_TRANSITIONS
+    derived = (NAME_KEY,)
 
     class Meta:
         verbose_name = _("示范基地")
@@ -110,10 +116,6 @@ class Base(ChangeLoggedModel):
         self.operator_credit_code = result.code
         if self.operating_since and self.operating_since > timezone.localdate():
             raise ValidationError({"operating_since": _("投入运营日期不能晚于今天。")})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name_normalized = normalize_name(self.name)
-        super().save(*args, **kwargs)
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:
@@ -247,10 +249,12 @@ class Industry(models.TextChoices):
 class Enterprise(ChangeLoggedModel):
     """One enterprise, one record, whatever base it sits in; keyed by its credit code."""
 
+    # Unique through enterprise_unique_credit_code: unique=True would add a varchar_pattern_ops
+    # twin on PostgreSQL that no query reads (the search's prefix match is OR-ed with a match
+    # anywhere in the name, which no index serves) and every import writes.
     credit_code = models.CharField(
         _("统一社会信用代码"),
         max_length=18,
-        unique=True,
         error_messages={"unique": _("该统一社会信用代码的企业已登记，请勿重复登记。")},
     )
     credit_code_override = models.TextField(
@@ -258,7 +262,8 @@ class Enterprise(ChangeLoggedModel):
     )
     org_code_ok = models.BooleanField(_("组织机构代码校验"), null=True, editable=False)
     name = models.CharField(_("企业名称"), max_length=128)
-    name_normalized = models.CharField(_("检索用名称"), max_length=128, editable=False, db_index=True)
+    # Searched with LIKE '%…%', which no b-tree serves: not indexed (an index would only slow writes).
+    name_normalized = models.CharField(_("检索用名称"), max_length=128, editable=False)
     category = models.CharField(_("主体类型"), max_length=16, choices=EnterpriseCategory.choices)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("注册地区"), on_delete=models.PROTECT, related_name="enterprises"
@@ -280,11 +285,13 @@ class Enterprise(ChangeLoggedModel):
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    derived = (NAME_KEY,)
 
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["credit_code"]
+        constraints = [models.UniqueConstraint(fields=["credit_code"], name="enterprise_unique_credit_code")]
 
     def __str__(self) -> str:
         return self.name
@@ -301,7 +308,6 @@ class Enterprise(ChangeLoggedModel):
         self.org_code_ok = result.org_code_ok
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name_normalized = normalize_name(self.name)
         if not self.category:
             self.category = uscc.category(self.credit_code)
         super().save(*args, **kwargs)

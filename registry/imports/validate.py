@@ -336,8 +336,9 @@ def _check_slices(
         ]
         verdicts: list[list[Any]] = []
         irregular: set[int] = set()
+        by_column = list(zip(*(rows[i] for i in live), strict=False))  # the slice's cells, column by column
         for col, index, read in present:
-            cells = [rows[i][index] for i in live]
+            cells = list(by_column[index]) if live else []
             if col.kind == CREDIT_CODE:
                 column, odd = _read_credit_codes(cells)
             elif col.kind == TEXT:
@@ -455,14 +456,8 @@ def _roster_builder(default_base_id: int | None) -> Callable[[list[str]], Build]
                 fields = dict(zip(names, pick(verdict), strict=True))
             else:
                 fields = {n: verdict[i] for n, i in zip(names, positions, strict=True) if verdict[i] is not _BLANK}
-            return RosterRow(
-                row=row_no,
-                credit_code=code,
-                org_code_ok=org_ok,
-                fields=fields,
-                base_id=base_id,
-                entered_on=verdict[date_at],
-            )
+            # Positional: row, credit_code, org_code_ok, fields, base_id, entered_on.
+            return RosterRow(row_no, code, org_ok, fields, base_id, verdict[date_at])
 
         return build
 
