@@ -249,3 +249,12 @@ def file_response(fileobj: IO[bytes], name: str) -> FileResponse:
     response = FileResponse(fileobj, content_type=content_type)
     response["Content-Disposition"] = disposition(name)
     return response
+
+
+_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def plain_number(text: str) -> str:
+    """A number a column formatted for the page (1,200.50) as a CSV carries it (1200.50): a
+    spreadsheet reads a quoted grouped number as text."""
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else text

@@ -90,8 +90,17 @@ def seek_keys(queryset: models.QuerySet[Any]) -> list[tuple[str, bool]] | None:
         if field is None or field.is_relation or field.null or not field.concrete:
             return None
         keys.append((field.attname, item.startswith("-")))
-        unique = bool(field.primary_key or field.unique)
+        unique = bool(field.primary_key or field.unique or field.name in _unique_alone(meta))
     return keys if unique else None
+
+
+def _unique_alone(meta: Any) -> set[str]:
+    """Fields made unique by a constraint of their own (no condition, no expression)."""
+    return {
+        c.fields[0]
+        for c in meta.constraints
+        if isinstance(c, models.UniqueConstraint) and len(c.fields) == 1 and c.condition is None
+    }
 
 
 def _fields(meta: Any) -> set[str]:

@@ -309,8 +309,12 @@ class ScopedListView(LoginRequiredMixin, View):
             try:
                 if fmt == "csv":
                     for obj in objects:
-                        # The page's text: numbers grouped as the page groups them (core.presentation).
-                        yield [exports.shown(number_cell(text(self.cell(c, obj, mask)), c.classes)) for c in columns]
+                        # The page's words, numbers without separators: a quoted "282,123.52" would be
+                        # text, not a number, to the spreadsheet that opens the file.
+                        yield [
+                            exports.plain_number(shown) if c.numeric else shown
+                            for c, shown in ((c, exports.shown(text(self.cell(c, obj, mask)))) for c in columns)
+                        ]
                 else:
                     for obj in objects:
                         yield [text(self.export_cell(c, obj, mask)) for c in columns]

@@ -37,6 +37,8 @@ SERVES: dict[str, str | list[str] | None] = {
     "api-docs": None,
     "api-redoc": None,
     "favicon": None,
+    "core:export_job": "core.Job",
+    "core:export_job_file": "core.Job",
     "api-token": None,
     "api-me": None,  # the signed-in user's own account and menu
     "policy-whatif": "policies.PolicyPack",

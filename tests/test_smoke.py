@@ -84,10 +84,6 @@ class Known:
 
 
 KNOWN: tuple[Known, ...] = (
-    Known("bases-xlsx-500", r"^/bases/\?(.*&)?export=xlsx", r"500",
-          "known bug (lists helper): the bases list's .xlsx export answers 500 (Unsupported type QuotaUnit)"),
-    Known("ledger-xlsx-500", r"^/policies/ledger/\?(.*&)?export=xlsx", r"500",
-          "known bug (lists helper): the payment ledger's .xlsx export answers 500 (Unsupported type User)"),
 )  # fmt: skip
 
 

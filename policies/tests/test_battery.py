@@ -196,12 +196,6 @@ class TestLedgerEntryBattery(b.ExportTests, b.HistoryPageTests, b.APIListTests, 
     query_accounts = ("ministry", "bureau_rc")
     page_queries = 12
     api_queries = 8
-    known_failures = {
-        "test_export_xlsx": dict.fromkeys(
-            ("ministry", "prov_cq", "bureau_rc", "ent_rc1"),
-            "known bug (lists helper): the payment ledger's .xlsx export answers 500, Unsupported type User",
-        )
-    }
 
     @classmethod
     def label(cls, obj: Any) -> str:
