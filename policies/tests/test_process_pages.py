@@ -100,7 +100,9 @@ def test_exports_of_applications_and_ledger(world: World, login, pack: PolicyPac
     do_pay(world.user("bureau_rc"), app, voucher_no="V-X1")
     client = login("bureau_rc")
     rows = b"".join(client.get("/policies/applications/", {"export": "csv"}).streaming_content).decode("utf-8-sig")
-    assert "重庆荣昌夏布电子商务有限公司" in rows and "40,000.00" in rows
+    assert (
+        "重庆荣昌夏布电子商务有限公司" in rows and "40000.00" in rows
+    )  # CSV numbers without separators (docs/lists.md)
     ledger = b"".join(client.get("/policies/ledger/", {"export": "csv"}).streaming_content).decode("utf-8-sig")
     assert "V-X1" in ledger and "4000000" in ledger  # exact fen beside the yuan
     assert "合计（扣除冲正）40,000.00 元" in text(client.get("/policies/ledger/"))
