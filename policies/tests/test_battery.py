@@ -59,6 +59,8 @@ def fact_values(model: type[models.Model], year: int) -> dict[str, Any]:
             values[name] = values[name] or datetime.date(year, 12, 31)
         elif isinstance(field, models.DecimalField):
             values[name] = Decimal("4.3500")
+        elif isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField):
+            values[name] = 100  # PostgreSQL's smallint holds at most 32,767
         elif isinstance(field, models.IntegerField):
             values[name] = 100_000
         elif isinstance(field, models.CharField | models.TextField):
