@@ -1,11 +1,11 @@
 from django.urls import path
 
-from accounts import views
+from accounts.views import signin
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("login/verify/", views.SecondFactorView.as_view(), name="second_factor"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("login/", signin.LoginView.as_view(), name="login"),
+    path("login/verify/", signin.SecondFactorView.as_view(), name="second_factor"),
+    path("logout/", signin.LogoutView.as_view(), name="logout"),
 ]

@@ -215,8 +215,13 @@ def child(n: int, path: Path, sync: bool) -> None:
 
 
 def floor(n: int, path: Path) -> dict[str, float]:
+    # The floor COPYs into temporary tables: the server's `postgres` database serves, and exists
+    # before the bench database has been created.
+    env = dict(os.environ)
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     out = subprocess.run(
-        [sys.executable, str(FLOOR), str(n), str(path)], check=True, capture_output=True, text=True
+        [sys.executable, str(FLOOR), str(n), str(path)], check=True, capture_output=True, text=True, env=env
     ).stdout
     return {k: float(v) for k, v in re.findall(r"(\w+)_s ([\d.]+)", out)}
 

@@ -1,22 +1,20 @@
 from django.urls import path
 
-from policies import views
-from policies import views_applications as apps
-from policies import views_packs as packs
-from policies import views_whatif as whatif
+from policies.views import applications as apps
+from policies.views import facts, funds, packs, whatif
 
 app_name = "policies"
 
 urlpatterns = [
-    path("packs/", views.PackListView.as_view(), name="pack_list"),
+    path("packs/", packs.PackListView.as_view(), name="pack_list"),
     path("packs/add/", packs.PackRegisterView.as_view(), name="pack_register"),
-    path("packs/<int:pk>/", views.PackDetailView.as_view(), name="pack_detail"),
+    path("packs/<int:pk>/", packs.PackDetailView.as_view(), name="pack_detail"),
     path("packs/<int:pk>/status/", packs.PackStatusView.as_view(), name="pack_status"),
-    path("packs/<int:pk>/funds/", views.FundSetView.as_view(), name="fund_set"),
+    path("packs/<int:pk>/funds/", funds.FundSetView.as_view(), name="fund_set"),
     path("packs/<int:pk>/whatif/", whatif.WhatIfView.as_view(), name="whatif"),
     path("whatif/", whatif.WhatIfIndexView.as_view(), name="whatif_index"),
-    path("funds/<int:pk>/", views.FundDetailView.as_view(), name="fund_detail"),
-    path("funds/<int:pk>/round/", views.FundRoundView.as_view(), name="fund_round"),
+    path("funds/<int:pk>/", funds.FundDetailView.as_view(), name="fund_detail"),
+    path("funds/<int:pk>/round/", funds.FundRoundView.as_view(), name="fund_round"),
     path("applications/", apps.ApplicationListView.as_view(), name="application_list"),
     path("applications/new/", apps.ApplicationCreateView.as_view(), name="application_add"),
     path("applications/<int:pk>/", apps.ApplicationDetailView.as_view(), name="application_detail"),
@@ -34,8 +32,8 @@ urlpatterns = [
     path("applications/<int:pk>/reject/", apps.RejectView.as_view(), name="application_reject"),
     path("applications/<int:pk>/revoke/", apps.RevokeView.as_view(), name="application_revoke"),
     path("applications/<int:pk>/pay/", apps.PayView.as_view(), name="application_pay"),
-    path("ledger/", views.LedgerListView.as_view(), name="ledger_list"),
-    path("ledger/<int:pk>/reverse/", views.LedgerReverseView.as_view(), name="ledger_reverse"),
-    path("facts/", views.FactsView.as_view(), name="facts"),
-    path("facts/<str:kind>/", views.FactFormView.as_view(), name="fact_form"),
+    path("ledger/", funds.LedgerListView.as_view(), name="ledger_list"),
+    path("ledger/<int:pk>/reverse/", funds.LedgerReverseView.as_view(), name="ledger_reverse"),
+    path("facts/", facts.FactsView.as_view(), name="facts"),
+    path("facts/<str:kind>/", facts.FactFormView.as_view(), name="fact_form"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from selection import views_notice as v
+from selection.views import notice as v
 
 app_name = "notices"
 

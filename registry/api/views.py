@@ -26,7 +26,7 @@ from registry.api.serializers import (
     TitleSerializer,
 )
 from registry.filtersets import BaseFilterSet, EnterpriseFilterSet
-from registry.forms import ENTERPRISE_EDITABLE
+from registry.forms.enterprises import ENTERPRISE_EDITABLE
 from registry.models import Base, BaseStatusChange, Enterprise, Residency, Title
 
 

@@ -137,7 +137,7 @@ def test_only_whitelisted_columns_sort(world: World, login) -> None:
     for junk in ("is_invented", "operator_credit_code", "name_normalized", "quota_unit__code", "-id", "x"):
         assert names_in(client.get("/bases/", {"sort": junk}).content.decode()) == default, junk
     # A column computed in Python has no sort link (the policy item of an application).
-    from policies.views_applications import ApplicationListView
+    from policies.views.applications import ApplicationListView
 
     assert "item" not in ApplicationListView.sort_keys() and "status" in ApplicationListView.sort_keys()
 

@@ -235,7 +235,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
 
         app = self.get_object()
         if request.method == "GET":
-            from selection.docx_views import work_plan_docx_response
+            from selection.views.docx import work_plan_docx_response
 
             return work_plan_docx_response(app)  # type: ignore[return-value]  # a file, not JSON
         body = FileUploadSerializer(data=request.data)

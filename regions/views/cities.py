@@ -1,13 +1,10 @@
+"""Pages of the demonstration cities: the list, and the ministry's edits."""
+
 from __future__ import annotations
 
-from typing import Any
-
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -16,53 +13,8 @@ from django.views import View
 from core.audit import save_logged
 from core.scoping import ADD, CHANGE, access, can
 from core.views import Column, ScopedListView
-from regions.forms import RegionCodeField
-from regions.models import DemoCity, QuotaUnit, Region, RegionLevel
-
-
-class RegionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search")
-    level = django_filters.ChoiceFilter(label=_("级别"), choices=RegionLevel.choices)
-    retired = django_filters.BooleanFilter(
-        label=_("已停用"), field_name="retired_in", lookup_expr="isnull", exclude=True
-    )
-
-    class Meta:
-        model = Region
-        fields = ["q", "level"]
-
-    def search(self, qs: QuerySet[Region], name: str, value: str) -> QuerySet[Region]:
-        value = value.strip()
-        return qs.filter(Q(code__startswith=value) | Q(name__contains=value))
-
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, request=request, **kwargs)
-
-
-class RegionListView(ScopedListView):
-    model = Region
-    filterset_class = RegionFilterSet
-    title = _("行政区划")
-    select_related = ("parent",)
-    columns = (
-        Column("code", _("区划代码")),
-        Column("name", _("名称")),
-        Column("level", _("级别")),
-        Column("parent", _("上级区划"), accessor=lambda r: r.parent.name if r.parent else "", order_by="parent__code"),
-        Column("retired_in", _("停用年份")),
-    )
-
-
-class QuotaUnitListView(ScopedListView):
-    model = QuotaUnit
-    title = _("申报单位")
-    select_related = ("region",)
-    columns = (
-        Column("code", _("单位代码")),
-        Column("name", _("名称")),
-        Column("kind", _("类别")),
-        Column("region", _("对应区划"), accessor=lambda u: u.region.name if u.region else "", order_by="region__code"),
-    )
+from regions.forms.cities import DemoCityForm
+from regions.models import DemoCity
 
 
 class DemoCityListView(ScopedListView):
@@ -79,24 +31,6 @@ class DemoCityListView(ScopedListView):
         Column("document_no", _("文号")),
         Column("revoked_in", _("撤销年份")),
     )
-
-
-class DemoCityForm(forms.ModelForm):
-    region_code = RegionCodeField()
-
-    class Meta:
-        model = DemoCity
-        fields = ("name", "year_named", "batch", "document_no", "revoked_in")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["region_code"].initial = self.instance.region.code
-
-    def clean_region_code(self) -> Region:
-        region = self.cleaned_data["region_code"]
-        self.instance.region = region
-        return region
 
 
 class DemoCityEditView(LoginRequiredMixin, View):

@@ -1,10 +1,7 @@
-"""Thin forms of the policy pages: money typed in yuan (two decimals at most) and handed to the
-actions in fen; every rule lives in the actions."""
+"""Thin forms of the award applications: every rule lives in the actions."""
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -13,27 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import to_fen
-from policies.actions.facts import editable_fields
-from policies.models import AllocationRule, EnterpriseFact
-
-
-class YuanField(forms.DecimalField):
-    """An amount in yuan, exact to the fen; cleaned to integer fen."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 16)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def clean(self, value: Any) -> Any:
-        cleaned = super().clean(value)
-        return None if cleaned is None else to_fen(cleaned)
-
-
-def yuan_label(label: Any) -> str:
-    return str(label).replace("（分）", "（元）")
+from core.tabular.cells import read_bool
+from policies.forms.fields import YuanField
+from policies.models import EnterpriseFact
 
 
 def default_year() -> int:
@@ -80,11 +59,6 @@ class PayForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
 
-class ReverseForm(forms.Form):
-    voucher_no = forms.CharField(label=_("冲正凭证号"), max_length=64)
-    reason = forms.CharField(label=_("冲正理由"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class CorrectForm(forms.Form):
     fact = forms.ChoiceField(label=_("事实记录"))
     field = forms.ChoiceField(label=_("字段"))
@@ -99,56 +73,13 @@ class CorrectForm(forms.Form):
         self.fields["field"].choices = fields  # type: ignore[attr-defined]  # a ChoiceField
 
 
-class FundForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
-    amount = YuanField(
-        label=_("年度资金（元）"), required=False, help_text=_("不填则按政策规定（四（五）每年1000万元）")
-    )
-    allocation_rule = forms.ChoiceField(
-        label=_("资金不足时的分配规则"), choices=[("", _("按政策包参数")), *AllocationRule.choices], required=False
-    )
-    document_no = forms.CharField(label=_("资金安排文号"), max_length=64, required=False)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False}
-
-
 def correction_value(model: type[EnterpriseFact], field: str, raw: str) -> Any:
-    """A typed correction value as the database holds it: yuan to fen, 是/否 to booleans."""
+    """A typed correction value as the database holds it: yuan to fen, 是/否 (and every other word
+    the imports read as yes or no) to booleans."""
     model_field = model._meta.get_field(field)
     text = raw.strip()
     if field.endswith("_fen"):
         return to_fen(text)
     if isinstance(model_field, models.BooleanField):
-        if text.lower() not in BOOL_WORDS:
-            raise ValueError(text)
-        return BOOL_WORDS[text.lower()]
+        return read_bool(text)
     return text
-
-
-def fact_form_class(model: type[EnterpriseFact]) -> type[forms.Form]:
-    """A form for one kind of fact: its editable fields, money in yuan, dates as date inputs."""
-    attrs: dict[str, Any] = {}
-    for name in editable_fields(model):
-        field = model._meta.get_field(name)
-        if name.endswith("_fen"):
-            attrs[name] = YuanField(label=yuan_label(field.verbose_name), required=not field.blank)  # type: ignore[union-attr]  # concrete field
-        else:
-            formfield = field.formfield()  # type: ignore[union-attr]  # concrete field
-            if isinstance(formfield, forms.DateField):
-                formfield.widget = forms.DateInput(attrs={"type": "date"})
-            attrs[name] = formfield
-    return type(f"{model.__name__}Form", (forms.Form,), attrs)
-
-
-def fact_initial(fact: EnterpriseFact) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in editable_fields(type(fact)):
-        value = getattr(fact, name)
-        if name.endswith("_fen") and value is not None:
-            value = Decimal(value) / 100
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        out[name] = value
-    return out

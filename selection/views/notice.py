@@ -40,7 +40,7 @@ from selection.actions.notice import (
     notice_end,
     period_state,
 )
-from selection.forms_notice import DesignateForm, NoticeDraftForm, ObjectionForm, PublishForm, RulingForm
+from selection.forms.notice import DesignateForm, NoticeDraftForm, ObjectionForm, PublishForm, RulingForm
 from selection.models import (
     Application,
     Call,

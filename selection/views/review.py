@@ -44,7 +44,7 @@ from selection.actions.review import (
     do_submit_score,
 )
 from selection.checks import params_for
-from selection.forms_review import (
+from selection.forms.review import (
     AssignForm,
     DecisionForm,
     ExpertForm,
@@ -112,7 +112,7 @@ class ExpertOnlyMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-# Context for the call and application pages (selection.views) ---------------------------------
+# Context for the call and application pages (selection.views.applications) ----------------------
 
 
 def call_review_context(user: Any, call: Call) -> dict[str, Any]:

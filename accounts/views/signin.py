@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import totp
-from accounts.forms import LoginForm
+from accounts.forms.signin import LoginForm
 from accounts.models import User
 from core.audit import log_change, log_event
 from core.models import ChangeLog

@@ -28,7 +28,7 @@ from selection.actions.applications import (
 )
 from selection.actions.calls import do_open_call, do_set_extra_slot
 from selection.checks import params_for, quota_decisions
-from selection.forms import ApplicationForm, CallForm, RankForm, WorkPlanForm
+from selection.forms.applications import ApplicationForm, CallForm, RankForm, WorkPlanForm
 from selection.models import (
     SUMMARY_MAX_CHARS,
     Application,
@@ -40,7 +40,7 @@ from selection.models import (
     count_chars,
 )
 from selection.roster import summary_of
-from selection.views_review import application_review_context, call_review_context
+from selection.views.review import application_review_context, call_review_context
 
 
 def form_problems(form: Any) -> list[str]:

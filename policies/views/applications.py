@@ -39,7 +39,7 @@ from policies.actions.ledger import do_pay
 from policies.actions.packs import is_bureau_of
 from policies.explaining import explain, reason_text
 from policies.filtersets import ApplicationFilterSet
-from policies.forms import (
+from policies.forms.applications import (
     ApplicationForm,
     ApproveForm,
     CorrectForm,
@@ -47,10 +47,10 @@ from policies.forms import (
     PayForm,
     ReasonForm,
     ReturnForm,
-    ReverseForm,
     correction_value,
-    yuan_label,
 )
+from policies.forms.fields import yuan_label
+from policies.forms.funds import ReverseForm
 from policies.models import (
     FACT_MODELS,
     AwardApplication,

@@ -1,0 +1,1 @@
+"""Forms of the accounts: sign-in (`signin.py`)."""

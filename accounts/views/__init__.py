@@ -1,0 +1,1 @@
+"""Pages of the accounts: sign-in, second factor and sign-out (`signin.py`)."""

@@ -1,0 +1,2 @@
+"""Pages of the reference data: divisions and quota units (`divisions.py`), demonstration cities
+(`cities.py`)."""

@@ -1,0 +1,1 @@
+"""Forms of the registry, one module per page family."""

@@ -1,0 +1,23 @@
+"""Demonstration bases, resident enterprises, residencies and titles (one module each; Django
+finds the models through this package)."""
+
+from registry.models.bases import BASE_TRANSITIONS, PUBLIC_STATUSES, Base, BaseStatus, BaseStatusChange, BaseTarget
+from registry.models.enterprises import NAME_KEY, Enterprise, EnterpriseCategory, Industry
+from registry.models.residencies import Residency
+from registry.models.titles import Title, TitleLevel
+
+__all__ = [
+    "BASE_TRANSITIONS",
+    "NAME_KEY",
+    "PUBLIC_STATUSES",
+    "Base",
+    "BaseStatus",
+    "BaseStatusChange",
+    "BaseTarget",
+    "Enterprise",
+    "EnterpriseCategory",
+    "Industry",
+    "Residency",
+    "Title",
+    "TitleLevel",
+]

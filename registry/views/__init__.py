@@ -1,0 +1,1 @@
+"""Pages of the registry: bases (`bases.py`), enterprises and residencies (`enterprises.py`)."""
