@@ -1,10 +1,15 @@
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import appconfig
+
+if TYPE_CHECKING:
+    from accounts.models import User  # apps.py runs before the models load
 
 
 class PoliciesConfig(appconfig.EcbaseAppConfig):
@@ -13,7 +18,7 @@ class PoliciesConfig(appconfig.EcbaseAppConfig):
     api_models = ("PolicyPack", "AwardApplication", "LedgerEntry")
     demo_order = 30
 
-    def menu(self, user: Any) -> list[appconfig.MenuEntry]:
+    def menu(self, user: User) -> list[appconfig.MenuEntry]:
         from core.roles import Role
         from core.scoping import VIEW, can
         from policies.models import AwardApplication, LedgerEntry, PolicyPack

@@ -1,10 +1,15 @@
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import appconfig
+
+if TYPE_CHECKING:
+    from accounts.models import User  # apps.py runs before the models load
 
 
 class RegistryConfig(appconfig.EcbaseAppConfig):
@@ -13,7 +18,7 @@ class RegistryConfig(appconfig.EcbaseAppConfig):
     api_models = ("Base", "Enterprise", "Residency", "Title")
     demo_order = 10
 
-    def menu(self, user: Any) -> list[appconfig.MenuEntry]:
+    def menu(self, user: User) -> list[appconfig.MenuEntry]:
         from core.scoping import VIEW, can
         from registry.imports.columns import KINDS
         from registry.imports.jobs import may_import

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.acting import acting_user
+from accounts.models import User
 from core import money, uploads
 from core.errors import ActionError
 from core.money import yuan
@@ -118,7 +119,7 @@ class ApplicationListView(ScopedListView):
 # Filing -------------------------------------------------------------------------------------------
 
 
-def _ref_choices(enterprise: Enterprise | None, user: Any) -> list[tuple[int, str]]:
+def _ref_choices(enterprise: Enterprise | None, user: User) -> list[tuple[int, str]]:
     if enterprise is None:
         return []
     out: list[tuple[int, str]] = []
@@ -162,7 +163,7 @@ class ApplicationCreateView(LoginRequiredMixin, View):
                 items = [(i.key, f"{i.label}（{i.reference}）") for i in applicable_items(pack.code)]
             except ActionError as exc:
                 messages.error(request, exc.message)
-        return ApplicationForm(data, files, items=items, refs=_ref_choices(enterprise, request.user))
+        return ApplicationForm(data, files, items=items, refs=_ref_choices(enterprise, acting_user(request)))
 
     def _render(self, request: HttpRequest, pack: Any, enterprise: Any, packs: list[Any], form: Any) -> HttpResponse:
         context = {"title": _("申请奖补"), "form": form, "pack": pack, "packs": packs, "enterprise": enterprise,
@@ -272,7 +273,7 @@ def fact_tables(facts: dict[str, list[dict[str, Any]]], code: str = "") -> list[
     return tables
 
 
-def _correctable(app: AwardApplication, user: Any) -> tuple[list[tuple[str, str]], list[tuple[str, Any]]]:
+def _correctable(app: AwardApplication, user: User) -> tuple[list[tuple[str, str]], list[tuple[str, Any]]]:
     facts: list[tuple[str, str]] = []
     fields: list[tuple[str, Any]] = []
     for kind, model in FACT_MODELS.items():

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from accounts.models import User
 from core import audit, uscc
 from core.audit import log_event
 from core.bulk import BulkWriter
@@ -191,7 +192,7 @@ class _Names:
 
 
 def import_roster(
-    user: Any,
+    user: User,
     rows: list[RosterRow],
     *,
     keep_valid: bool = False,
@@ -214,7 +215,7 @@ def import_roster(
 
 
 def import_roster_batches(
-    user: Any,
+    user: User,
     batches: Iterable[list[RosterRow]],
     *,
     codes: Sequence[str],
@@ -403,7 +404,7 @@ def _write(bulk: BulkWriter, batch: _Batch, names: _Names, outcome: Outcome) -> 
 
 
 def import_bases(
-    user: Any, rows: list[BaseRow], *, keep_valid: bool = False, blocked: bool = False, message: str = ""
+    user: User, rows: list[BaseRow], *, keep_valid: bool = False, blocked: bool = False, message: str = ""
 ) -> Outcome:
     """Create or update bases keyed by normalised name (the ministry only); new ones are candidates."""
     if not can(user, Base, ADD):

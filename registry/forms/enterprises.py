@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.forms import restrict_fields
 from regions.forms.fields import RegionCodeField
 from registry.models import Base, Enterprise
@@ -67,7 +68,7 @@ class EnterpriseCreateForm(forms.ModelForm):
             "annual_revenue", "employees", "figures_year", "contact_name", "contact_phone",
         )  # fmt: skip
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from core.scoping import CHANGE, restrict
 

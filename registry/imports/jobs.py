@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import tasks, uploads
 from core.audit import audit_context
 from core.models import ChangeLog, Job
@@ -36,7 +37,7 @@ RUN_PATH = "registry.imports.jobs.run_import"
 REPORT_LIMIT = 1000  # errors kept in the job's result; the workbook has them all
 
 
-def may_import(user: Any, kind: str) -> bool:
+def may_import(user: User, kind: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if kind == BASES:
@@ -52,7 +53,7 @@ def _base_model() -> Any:
     return Base
 
 
-def start_import(user: Any, kind: str, uploaded_file: Any, mode: str = ALL_OR_NONE) -> Job:
+def start_import(user: User, kind: str, uploaded_file: Any, mode: str = ALL_OR_NONE) -> Job:
     """Check the upload (before any parser sees it), store it, and queue the import job.
 
     Raises PermissionDenied, uploads.UploadRefused or ValueError (unknown kind or mode).
@@ -83,7 +84,7 @@ def start_import(user: Any, kind: str, uploaded_file: Any, mode: str = ALL_OR_NO
     return job
 
 
-def access_job(user: Any, pk: Any) -> Job:
+def access_job(user: User, pk: Any) -> Job:
     """An import job its owner (or the ministry) may see; 404 for everyone else."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
@@ -96,7 +97,7 @@ def access_job(user: Any, pk: Any) -> Job:
         raise Http404 from None
 
 
-def jobs_of(user: Any) -> Any:
+def jobs_of(user: User) -> Any:
     return Job.objects.filter(owner_id=user.pk, kind__startswith=JOB_PREFIX).order_by("-created")
 
 
@@ -151,7 +152,7 @@ def run_import(job: Job) -> None:
 
 
 def _apply_roster(
-    user: Any,
+    user: User,
     table: Table,
     ctx: Context,
     progress: Callable[[int], None],

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import User
 from core import tabular, uscc
 from core.roles import Role
 from core.scoping import CHANGE
@@ -55,7 +56,7 @@ PROGRESS_EVERY = 5000
 
 @dataclass
 class Context:
-    user: Any
+    user: User
     today: datetime.date
     regions: dict[str, tuple[int, int | None, str]]  # code -> (id, retired_in, successor code)
     bases_by_name: dict[str, int]  # normalised name -> id, all bases
@@ -64,7 +65,7 @@ class Context:
     quota_units: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, user: Any) -> Context:
+    def load(cls, user: User) -> Context:
         from regions.models import QuotaUnit, Region
         from registry.models import Base
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.acting import acting_user
+from accounts.models import User
 from core import uploads
 from core.errors import CoreErrorCode
 from core.exports import XLSX_TYPE
@@ -32,7 +34,7 @@ def _attachment(name: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
-def _kind_or_404(user: Any, kind: str) -> str:
+def _kind_or_404(user: User, kind: str) -> str:
     if kind not in KINDS:
         raise Http404
     if not may_import(user, kind):
@@ -42,18 +44,18 @@ def _kind_or_404(user: Any, kind: str) -> str:
 
 class ImportIndexView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        kinds = [(k, KIND_LABELS[k]) for k in KINDS if may_import(request.user, k)]
+        kinds = [(k, KIND_LABELS[k]) for k in KINDS if may_import(acting_user(request), k)]
         return render(
             request,
             "registry/imports/index.html",
-            {"title": _("数据导入"), "kinds": kinds, "jobs": jobs_of(request.user)[:20]},
+            {"title": _("数据导入"), "kinds": kinds, "jobs": jobs_of(acting_user(request))[:20]},
         )
 
 
 class TemplateView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, kind: str) -> HttpResponse:
-        _kind_or_404(request.user, kind)
-        data = workbooks.template(kind, request.user)
+        _kind_or_404(acting_user(request), kind)
+        data = workbooks.template(kind, acting_user(request))
         response = HttpResponse(data, content_type=XLSX_TYPE)
         name = _("%(kind)s导入模板.xlsx") % {"kind": KIND_LABELS[kind]}
         response["Content-Disposition"] = _attachment(name)
@@ -75,11 +77,11 @@ class UploadView(LoginRequiredMixin, View):
         }
 
     def get(self, request: HttpRequest, kind: str) -> HttpResponse:
-        _kind_or_404(request.user, kind)
+        _kind_or_404(acting_user(request), kind)
         return render(request, self.template_name, self.context(kind))
 
     def post(self, request: HttpRequest, kind: str) -> HttpResponse:
-        _kind_or_404(request.user, kind)
+        _kind_or_404(acting_user(request), kind)
         mode = request.POST.get("mode", ALL_OR_NONE)
         if mode not in (ALL_OR_NONE, KEEP_VALID):
             mode = ALL_OR_NONE
@@ -88,7 +90,7 @@ class UploadView(LoginRequiredMixin, View):
             upload = request.FILES.get("file")
             if upload is None:
                 raise uploads.UploadRefused(CoreErrorCode.MISSING)
-            job = start_import(request.user, kind, upload, mode)
+            job = start_import(acting_user(request), kind, upload, mode)
         except uploads.UploadRefused as refused:
             return render(request, self.template_name, self.context(kind, error=refused.message, mode=mode), status=400)
         return redirect("imports:job", pk=job.pk)
@@ -96,7 +98,7 @@ class UploadView(LoginRequiredMixin, View):
 
 class JobView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        job = access_job(request.user, pk)
+        job = access_job(acting_user(request), pk)
         running = job.status in (Job.Status.PENDING, Job.Status.RUNNING)
         kind = job.params.get("kind", "")
         return render(
@@ -116,7 +118,7 @@ class JobView(LoginRequiredMixin, View):
 
 class JobErrorsView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        job = access_job(request.user, pk)
+        job = access_job(acting_user(request), pk)
         if not job.output_file:
             raise Http404
         stamp = timezone.localtime(job.created).strftime("%Y%m%d-%H%M%S")

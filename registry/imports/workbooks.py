@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import tabular
 from core.scoping import CHANGE
 from core.tabular.writing import YES_NO
@@ -17,7 +18,7 @@ from registry.imports.columns import BASE, BOOL, CHOICE, COLUMNS, CREDIT_CODE, R
 TEMPLATE_ROWS = tabular.TEMPLATE_ROWS
 
 
-def _list_for(col: Col, user: Any) -> list[str]:
+def _list_for(col: Col, user: User) -> list[str]:
     if col.kind == BOOL:
         return list(YES_NO)
     if col.kind == CHOICE:
@@ -29,7 +30,7 @@ def _list_for(col: Col, user: Any) -> list[str]:
     return []
 
 
-def template(kind: str, user: Any) -> bytes:
+def template(kind: str, user: User) -> bytes:
     """The blank template: headers, validation lists, and an instructions sheet."""
     columns: Sequence[Col] = COLUMNS[kind]
     buffer = io.BytesIO()

@@ -174,10 +174,10 @@ class EnterpriseCreateView(LoginRequiredMixin, View):
         return render(self.request, "registry/edit_form.html", context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render_form(EnterpriseCreateForm(user=request.user))
+        return self.render_form(EnterpriseCreateForm(user=acting_user(request)))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = EnterpriseCreateForm(request.POST, user=request.user)
+        form = EnterpriseCreateForm(request.POST, user=acting_user(request))
         if form.is_valid():
             data = form.cleaned_data
             try:
