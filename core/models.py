@@ -132,6 +132,13 @@ class ChangeLoggedModel(TimeStampedModel):
     audit_exclude: ClassVar[frozenset[str]] = frozenset({"created", "last_updated"})
     # Fields computed from others; see Derived.
     derived: ClassVar[tuple[Derived, ...]] = ()
+    # Personal data among the fields, with how it is masked ("phone" or "name") for those who may
+    # not read it in full: lists, exports, history pages, the change log and the API alike.
+    personal_fields: ClassVar[dict[str, str]] = {}
+    # Whether the three administrators (系统/安全/审计管理员) read the values this model's change-log
+    # entries hold: true for what they administer (accounts, reference data, the calendar), false
+    # for business data, of which they see who changed which field when, never the values.
+    admin_readable: ClassVar[bool] = False
 
     class Meta:
         abstract = True
@@ -360,6 +367,8 @@ class CalendarDay(ChangeLoggedModel):
 
     Ordinary weekends are not stored.
     """
+
+    admin_readable = True  # the system administrator keeps the official calendar
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("放假")

@@ -39,11 +39,11 @@ from django.utils.translation import gettext_lazy
 
 from core import money
 from core.models import ChangeLog
-from core.privacy import mask_phone
+from core.privacy import mask
+from core.roles import THREE_ADMINS
 
-# Keys of personal data inside logged snapshots: masked for those who may not see them.
-PERSONAL_KEYS = frozenset({"contact_phone", "phone"})
 EMPTY = "—"
+HIDDEN = gettext_lazy("（不向本角色显示）")
 
 FORMAT_WORDS = {"xlsx": gettext_lazy("Excel"), "csv": gettext_lazy("CSV"), "docx": gettext_lazy("Word 文档")}
 # Filter names of the list pages, for export messages written before they were worded at the source.
@@ -298,9 +298,38 @@ def _relation(field: Any) -> bool:
     return bool(getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False))
 
 
-def present(entries: Iterable[ChangeLog], *, mask_personal: bool = False) -> list[ChangeLog]:
+def hides_values(user: Any) -> bool:
+    """The three administrators read who changed which field when, not business values."""
+    return getattr(user, "role", None) in THREE_ADMINS
+
+
+def personal_fields(model: type[models.Model] | None) -> dict[str, str]:
+    return dict(getattr(model, "personal_fields", {}) or {})
+
+
+def values_hidden(model: type[models.Model] | None, hide_values: bool) -> bool:
+    return hide_values and not getattr(model, "admin_readable", False)
+
+
+def shown_snapshot(
+    model: type[models.Model] | None, data: dict[str, Any] | None, *, mask_personal: bool, hide_values: bool
+) -> dict[str, Any] | None:
+    """A stored before/after snapshot as the reader may see it (the API's raw `before`/`after`)."""
+    if data is None:
+        return None
+    if values_hidden(model, hide_values):
+        return {k: str(HIDDEN) for k in data}
+    if not mask_personal:
+        return data
+    personal = personal_fields(model)
+    return {k: (mask(personal[k], v) if k in personal and not _blank(v) else v) for k, v in data.items()}
+
+
+def present(entries: Iterable[ChangeLog], *, mask_personal: bool = False, hide_values: bool = False) -> list[ChangeLog]:
     """Attach `shown_changes`, `actor_text`, `type_text` and `message_text` to each entry (see the
-    module's docstring). Related objects: one query per related model for all the entries."""
+    module's docstring). Related objects: one query per related model for all the entries.
+    `mask_personal` masks each model's `personal_fields`; `hide_values` (the three administrators)
+    shows which fields changed but not their values, but for the models they administer."""
     entries = list(entries)
     wanted: dict[type[models.Model], set[str]] = defaultdict(set)
     plans = []
@@ -326,6 +355,7 @@ def present(entries: Iterable[ChangeLog], *, mask_personal: bool = False) -> lis
             names[(target, str(obj.pk))] = object_text(obj)
     cache: dict[Any, Any] = {}
     for entry, model, changes in plans:
+        hidden = values_hidden(model, hide_values)
         row = {**(entry.before or {}), **(entry.after or {})}
         shown = []
         for name, before, after in changes:
@@ -337,8 +367,8 @@ def present(entries: Iterable[ChangeLog], *, mask_personal: bool = False) -> lis
                 FieldChange(
                     name=name,
                     label=field_label(model, name),
-                    before=_shown(model, name, before, row, names, cache, mask_personal),
-                    after=_shown(model, name, after, row, names, cache, mask_personal),
+                    before=str(HIDDEN) if hidden else _shown(model, name, before, row, names, cache, mask_personal),
+                    after=str(HIDDEN) if hidden else _shown(model, name, after, row, names, cache, mask_personal),
                 )
             )
         entry.shown_changes = shown  # type: ignore[attr-defined]  # presentation attributes of a page
@@ -379,12 +409,13 @@ def _shown(
     row: dict[str, Any],
     names: dict[tuple[type[models.Model], str], str],
     cache: dict[Any, Any],
-    mask: bool,
+    masked: bool,
 ) -> str:
     if _blank(value):
         return EMPTY
-    if mask and name in PERSONAL_KEYS:
-        return mask_phone(str(value))
+    personal = personal_fields(model)
+    if masked and name in personal:
+        return mask(personal[name], value)
     if model is None:
         return _json_text(value) if isinstance(value, dict | list) else str(value)
     hook = getattr(model, "history_display", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def mask_phone(phone: str) -> str:
     digits = phone or ""
@@ -15,3 +17,10 @@ def mask_id_number(value: str) -> str:
     if len(text) <= 8:
         return "*" * len(text)
     return f"{text[:4]}{'*' * (len(text) - 8)}{text[-4:]}"
+
+
+MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def mask(kind: str, value: Any) -> str:
+    return MASKS[kind](str(value))

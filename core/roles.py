@@ -28,3 +28,6 @@ SCOPE_FIELD = {
 }
 
 ADMIN_ROLES = frozenset({Role.MINISTRY, Role.PROVINCE, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# The three administrators of GB/T 22239 (三员): they run the system, not the programme, and read
+# no business data.
+THREE_ADMINS = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})

@@ -35,7 +35,7 @@ from core.errors import ActionError, NotAllowedError
 from core.filtersets import ChangeLogFilterSet
 from core.models import ChangeLog
 from core.pagination import scoped_rows
-from core.presentation import export_message, number_cell, present
+from core.presentation import export_message, hides_values, number_cell, present
 from core.privacy import mask_phone
 from core.roles import Role
 from core.scoping import ADD, CHANGE, EXPORT, VIEW, access, can, restrict
@@ -438,7 +438,7 @@ class ObjectHistoryView(LoginRequiredMixin, View):
             not may_see_personal(request.user)
             and not restrict(model._default_manager.filter(pk=obj.pk), request.user, CHANGE).exists()
         )
-        entries.object_list = present(entries.object_list, mask_personal=mask)
+        entries.object_list = present(entries.object_list, mask_personal=mask, hide_values=hides_values(request.user))
         return render(
             request,
             "core/object_history.html",
@@ -463,7 +463,9 @@ class ChangeLogListView(LoginRequiredMixin, View):
         if fs.is_bound and fs.is_valid():
             qs = fs.qs
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
-        page.object_list = present(page.object_list, mask_personal=not may_see_personal(user))
+        page.object_list = present(
+            page.object_list, mask_personal=not may_see_personal(user), hide_values=hides_values(user)
+        )
         query = request.GET.copy()
         query.pop("page", None)
         return render(

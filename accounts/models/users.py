@@ -17,6 +17,8 @@ class User(AbstractUser, ChangeLoggedModel):
     audit_exclude = frozenset(
         {"created", "last_updated", "password", "last_login", "totp_secret", "totp_last_step", "current_session_key"}
     )
+    personal_fields = {"phone": "phone"}
+    admin_readable = True  # the system administrator manages accounts; the auditor reads their changes
 
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.ENTERPRISE)
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)

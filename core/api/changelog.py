@@ -3,6 +3,8 @@ security administrator the sign-in events, everyone else nothing (403). Filters:
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
@@ -13,7 +15,9 @@ from core.api.views import AuditedAPIMixin
 from core.audit import unsealed
 from core.filtersets import ChangeLogFilterSet
 from core.models import ChangeLog
+from core.presentation import hides_values
 from core.roles import Role
+from core.views import may_see_personal
 
 SIGN_IN_ACTIONS = (ChangeLog.Action.LOGIN, ChangeLog.Action.LOGIN_FAILED, ChangeLog.Action.LOGOUT)
 
@@ -24,6 +28,16 @@ class ChangeLogViewSet(AuditedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
     queryset = ChangeLog.objects.all()
     serializer_class = ChangeLogSerializer
     filterset_class = ChangeLogFilterSet
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # Personal data masked as on every official's list; the three administrators see which
+        # fields changed, not business values (core.presentation).
+        user = self.request.user
+        return {
+            **super().get_serializer_context(),
+            "mask_personal": not may_see_personal(user),
+            "hide_values": hides_values(user),
+        }
 
     def get_queryset(self) -> QuerySet[ChangeLog]:
         qs = ChangeLog.objects.select_related("content_type", "actor").order_by("-time", "-id")

@@ -20,8 +20,7 @@ from rest_framework import serializers
 from core import uscc
 from core.audit import save_logged
 from core.models import ChangeLog
-from core.presentation import PERSONAL_KEYS, present
-from core.privacy import mask_phone
+from core.presentation import present, shown_snapshot
 
 
 def uscc_message(result: uscc.CheckResult) -> str:
@@ -102,10 +101,9 @@ class LoggedModelSerializer(serializers.ModelSerializer):
         return instance
 
 
-def masked_snapshot(data: dict[str, Any] | None, mask: bool) -> dict[str, Any] | None:
-    if data is None or not mask:
-        return data
-    return {k: (mask_phone(str(v)) if k in PERSONAL_KEYS and v else v) for k, v in data.items()}
+def reading(context: Mapping[str, Any]) -> dict[str, bool]:
+    """How much of the logged values the reader of this serializer may see (core.presentation)."""
+    return {"mask_personal": bool(context.get("mask_personal")), "hide_values": bool(context.get("hide_values"))}
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -122,7 +120,7 @@ class ChangeLogListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[Any]:
         entries = list(data.all() if isinstance(data, models.QuerySet) else data)
-        present(entries, mask_personal=bool(self.context.get("mask_personal")))
+        present(entries, **reading(self.context))
         return [self.child.to_representation(e) for e in entries]  # type: ignore[union-attr]  # a child is set
 
 
@@ -167,7 +165,7 @@ class ChangeLogSerializer(serializers.ModelSerializer):
 
     def _presented(self, entry: ChangeLog) -> Any:
         if not hasattr(entry, "shown_changes"):  # one entry on its own (retrieve)
-            present([entry], mask_personal=bool(self.context.get("mask_personal")))
+            present([entry], **reading(self.context))
         return entry
 
     def get_object_type(self, entry: ChangeLog) -> str:
@@ -187,8 +185,12 @@ class ChangeLogSerializer(serializers.ModelSerializer):
     def get_changes(self, entry: ChangeLog) -> list[dict[str, str]]:
         return [FieldChangeSerializer(c).data for c in self._presented(entry).shown_changes]
 
+    def _snapshot(self, entry: ChangeLog, data: dict[str, Any] | None) -> dict[str, Any] | None:
+        model = entry.content_type.model_class() if entry.content_type is not None else None
+        return shown_snapshot(model, data, **reading(self.context))
+
     def get_before(self, entry: ChangeLog) -> dict[str, Any] | None:
-        return masked_snapshot(entry.before, bool(self.context.get("mask_personal")))
+        return self._snapshot(entry, entry.before)
 
     def get_after(self, entry: ChangeLog) -> dict[str, Any] | None:
-        return masked_snapshot(entry.after, bool(self.context.get("mask_personal")))
+        return self._snapshot(entry, entry.after)

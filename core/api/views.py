@@ -30,6 +30,7 @@ from core.api.serializers import ChangeLogSerializer
 from core.audit import audit_context, delete_logged, history, unsealed
 from core.errors import ActionError
 from core.models import ChangeLog
+from core.presentation import hides_values
 from core.scoping import CHANGE, restrict
 from core.views import may_see_personal
 
@@ -172,7 +173,11 @@ class ScopedViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
         obj = self.get_object()
         entries = unsealed(history(obj), self.request.user).select_related("content_type", "actor")
         page = self.paginate_queryset(entries)
-        context = {**self.get_serializer_context(), "mask_personal": self.mask_personal_for(obj)}
+        context = {
+            **self.get_serializer_context(),
+            "mask_personal": self.mask_personal_for(obj),
+            "hide_values": hides_values(self.request.user),
+        }
         data = ChangeLogSerializer(page if page is not None else entries, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

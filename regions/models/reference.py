@@ -13,6 +13,7 @@ class ReferenceData(ChangeLoggedModel):
     """Everyone reads reference data; the ministry and the system administrator maintain it."""
 
     objects = ScopedQuerySet.as_manager()
+    admin_readable = True  # the system administrator maintains reference data
 
     class Meta:
         abstract = True

@@ -85,6 +85,7 @@ class Enterprise(ChangeLoggedModel):
 
     objects = ScopedQuerySet.as_manager()
     derived = (NAME_KEY,)
+    personal_fields = {"contact_phone": "phone"}
 
     class Meta:
         verbose_name = _("企业")

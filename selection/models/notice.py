@@ -139,6 +139,8 @@ class Objection(ChangeLoggedModel):
     """A written objection lodged during the notice period, with the objector's contact details,
     and how the ministry handled it. Objections are not public; contact details are personal data."""
 
+    personal_fields = {"phone": "phone"}
+
     notice = models.ForeignKey(Notice, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="objections")
     entry = models.ForeignKey(
         NoticeEntry,
