@@ -40,6 +40,10 @@ SERVES: dict[str, str | list[str] | None] = {
     "core:export_job": "core.Job",
     "core:export_job_file": "core.Job",
     "api-token": None,
+    # The owner's own tokens, never anyone else's: accounts/tests/test_lockout_and_tokens.py and
+    # core/tests/test_api_auth.py (a stranger's revocation answers 404).
+    "api-tokens": None,
+    "api-token-detail": None,
     "api-me": None,  # the signed-in user's own account and menu
     "policy-whatif": "policies.PolicyPack",
     "core:changelog_list": "core.ChangeLog",

@@ -1,10 +1,12 @@
 """API sign-in by token (for systems).
 
 `POST /api/auth/token/` takes a username and password — and, for accounts that need a second
-factor on the web (ministry, provinces), a current TOTP code — and answers a token. It goes
-through `django.contrib.auth.authenticate` with the request, so django-axes counts failures and
-locks the account exactly as the sign-in page does; every attempt is in the audit trail.
-Obtaining a token replaces the account's previous one; `DELETE` revokes it.
+factor (ministry, provinces), a current TOTP code or a backup code — and answers a new token for
+the device named in the request. It goes through `django.contrib.auth.authenticate` with the
+request, so django-axes counts failures and locks the username-and-address pair exactly as the
+sign-in page does, and through the same per-username hold and second-factor check as the page;
+every attempt is in the audit trail. `DELETE /api/auth/token/` revokes the token of the request;
+`/api/auth/tokens/` lists the owner's tokens and revokes any of them.
 """
 
 from __future__ import annotations
@@ -13,19 +15,25 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import totp
-from accounts.models import User
+from accounts import secondfactor
+from accounts.acting import acting_user
+from accounts.forms.signin import HELD
+from accounts.lockout import username_held
+from accounts.models import ApiToken, User
+from accounts.views.signin import second_factor_refusal
 from core.api.views import AuditedAPIMixin
 from core.audit import audit_context, log_event
+from core.middleware import client_ip
 from core.models import ChangeLog
 
 
@@ -33,14 +41,35 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(label=_("用户名"), max_length=150)
     password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False)
     otp = serializers.CharField(
-        label=_("动态口令"), required=False, allow_blank=True, max_length=8, help_text="需要第二因子的账号必填"
+        label=_("动态口令"),
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text="需要第二因子的账号必填：6 位动态口令或一个备用码",
+    )
+    device = serializers.CharField(
+        label=_("设备或系统"), required=False, allow_blank=True, max_length=64, help_text="便于在令牌列表中辨认"
     )
 
 
 class TokenResponseSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(help_text="空闲到期时间；每次使用顺延，最长至签发后 ECBASE_TOKEN_MAX_HOURS 小时")
     username = serializers.CharField()
     role = serializers.CharField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    current = serializers.SerializerMethodField(help_text="是否为本次请求所用的令牌")
+
+    class Meta:
+        model = ApiToken
+        fields = ("token_key", "device", "created", "expiry", "last_used", "second_factor", "current")
+        read_only_fields = fields
+
+    def get_current(self, token: ApiToken) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
 
 
 def _error(message: str, code: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
@@ -63,6 +92,8 @@ class TokenView(AuditedAPIMixin, APIView):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         http_request = request._request
+        if username_held(form.validated_data["username"], client_ip(http_request)):
+            return _error(str(HELD), "username_held", status.HTTP_429_TOO_MANY_REQUESTS)
         user = authenticate(
             request=http_request, username=form.validated_data["username"], password=form.validated_data["password"]
         )
@@ -77,40 +108,72 @@ class TokenView(AuditedAPIMixin, APIView):
         if user is None or not user.is_active:
             return _error(_("用户名或密码不正确。连续失败多次后账号将被暂时锁定。"), "invalid_login")
         assert isinstance(user, User)
+        passed = False
         if user.needs_second_factor:
             refused = self._check_second_factor(user, form.validated_data.get("otp", ""))
             if refused is not None:
                 return refused
+            passed = True
         AxesProxyHandler.user_logged_in(sender=type(self), request=http_request, user=user)
         session = getattr(http_request, "session", None)
         if session is not None and not list(session.keys()):
             # django-axes creates a session to hash it; a token client is stateless: no cookie.
             session.flush()
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
+        device = form.validated_data.get("device", "")
+        instance, token = ApiToken.objects.create(user=user, device=device, second_factor=passed)
         with audit_context(actor=user, source=ChangeLog.Source.API):
             log_event(ChangeLog.Action.LOGIN, actor=user, object_repr=user.username, message="api token")
-        return Response({"token": token.key, "username": user.username, "role": user.role})
+        return Response({"token": token, "expiry": instance.expiry, "username": user.username, "role": user.role})
 
     def _check_second_factor(self, user: User, code: str) -> Response | None:
-        if not user.totp_confirmed:
+        if not secondfactor.is_enrolled(user):
             return _error(_("该账号须使用动态口令：请先在网页登录并完成动态口令绑定。"), "second_factor_not_enrolled")
-        step = totp.verify(user.totp_secret, code)
-        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-            with audit_context(source=ChangeLog.Source.API):
-                log_event(
-                    ChangeLog.Action.LOGIN_FAILED,
-                    result=ChangeLog.Result.FAILURE,
-                    object_repr=user.username,
-                    message="api token: second factor",
-                )
-            return _error(_("动态口令不正确或已使用。"), "invalid_otp")
-        User.objects.filter(pk=user.pk).update(totp_last_step=step)
-        return None
+        verdict = secondfactor.verify(user, code)
+        if verdict.ok:
+            return None
+        with audit_context(source=ChangeLog.Source.API):
+            log_event(
+                ChangeLog.Action.LOGIN_FAILED,
+                result=ChangeLog.Result.FAILURE,
+                object_repr=user.username,
+                message="api token: second factor",
+            )
+        if verdict.outcome is secondfactor.Outcome.LOCKED:
+            return _error(second_factor_refusal(verdict), "second_factor_locked", status.HTTP_429_TOO_MANY_REQUESTS)
+        return _error(_("动态口令不正确或已使用。"), "invalid_otp")
 
-    @extend_schema(summary="撤销当前账号的接口令牌", request=None, responses={204: None})
+    @extend_schema(summary="撤销本次请求所用的令牌", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        user: Any = request.user
-        Token.objects.filter(user=user).delete()
+        user = acting_user(request)
+        if isinstance(request.auth, ApiToken):
+            request.auth.delete()
+        else:  # signed in by session: there is no current token, so all of the account's go
+            ApiToken.objects.filter(user=user).delete()
+        log_event(ChangeLog.Action.LOGOUT, actor=user, object_repr=user.username, message="api token")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListView(AuditedAPIMixin, APIView):
+    """本人的接口令牌。"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="列出本人的接口令牌", responses={200: ApiTokenSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        tokens = ApiToken.objects.filter(user=acting_user(request), expiry__gt=timezone.now())
+        return Response(ApiTokenSerializer(tokens, many=True, context={"request": request}).data)
+
+
+class TokenDetailView(AuditedAPIMixin, APIView):
+    """撤销本人的一个接口令牌。"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="撤销本人的一个接口令牌", request=None, responses={204: None})
+    def delete(self, request: Request, token_key: str) -> Response:
+        user = acting_user(request)
+        deleted, _rows = ApiToken.objects.filter(user=user, token_key=token_key).delete()
+        if not deleted:
+            raise NotFound(_("没有这个令牌，或它已被撤销。"))
         log_event(ChangeLog.Action.LOGOUT, actor=user, object_repr=user.username, message="api token")
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,5 +1,6 @@
-"""The user model (Django finds it through this package)."""
+"""The user model and the API tokens (Django finds them through this package)."""
 
+from accounts.models.tokens import ApiToken
 from accounts.models.users import User
 
-__all__ = ["User"]
+__all__ = ["ApiToken", "User"]

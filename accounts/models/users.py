@@ -13,10 +13,8 @@ from core.models import ChangeLoggedModel
 from core.roles import ADMIN_ROLES, SCOPE_FIELD, Role
 
 
-class User(AbstractUser, ChangeLoggedModel):
-    audit_exclude = frozenset(
-        {"created", "last_updated", "password", "last_login", "totp_secret", "totp_last_step", "current_session_key"}
-    )
+class User(AbstractUser, ChangeLoggedModel):  # type: ignore[django-manager-missing]  # knox ships no stubs
+    audit_exclude = frozenset({"created", "last_updated", "password", "last_login", "current_session_key"})
     personal_fields = {"phone": "phone"}
     admin_readable = True  # the system administrator manages accounts; the auditor reads their changes
 
@@ -36,10 +34,6 @@ class User(AbstractUser, ChangeLoggedModel):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT
     )
-    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
-    totp_confirmed = models.BooleanField(_("已绑定动态口令"), default=False, editable=False)
-    # The last accepted time step: a code is never accepted twice.
-    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
     # The only session an administrator may hold; a new sign-in ends the old one.
     current_session_key = models.CharField(max_length=40, blank=True, editable=False)
 
@@ -49,6 +43,16 @@ class User(AbstractUser, ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password or a disabled account ends every API token of the account (the web
+        # session ends by Django's session hash, or by the account being inactive).
+        password_changed = self._password is not None  # type: ignore[attr-defined]  # set by set_password
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            from accounts.models.tokens import ApiToken
+
+            ApiToken.objects.filter(user=self).delete()
 
     def clean(self) -> None:
         super().clean()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import segno
@@ -9,21 +10,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts import totp
+from accounts import secondfactor
 from accounts.forms.signin import LoginForm
 from accounts.models import User
-from core.audit import log_change, log_event
+from core.audit import log_event
 from core.models import ChangeLog
 
 PENDING = "ecbase_pending_user"
 PENDING_NEXT = "ecbase_pending_next"
-PENDING_FAILURES = "ecbase_pending_failures"
-MAX_CODE_FAILURES = 5
 
 
 class LoginView(auth_views.LoginView):
@@ -39,7 +39,6 @@ class LoginView(auth_views.LoginView):
             self.request.session.cycle_key()
             self.request.session[PENDING] = user.pk
             self.request.session[PENDING_NEXT] = self.get_redirect_url()
-            self.request.session[PENDING_FAILURES] = 0
             return redirect("accounts:second_factor")
         return super().form_valid(form)
 
@@ -48,23 +47,30 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def second_factor_refusal(verdict: secondfactor.Verdict) -> str:
+    """The words for a refused code, the same on the page and in the API."""
+    if verdict.outcome is secondfactor.Outcome.LOCKED and verdict.locked_until is not None:
+        until = timezone.localtime(verdict.locked_until).strftime("%H:%M")
+        return _("动态口令连续错误次数过多，已锁定至 %(until)s；如需提前解锁，请联系安全管理员。") % {"until": until}
+    return _("动态口令不正确或已使用，请重新输入。")
+
+
 class SecondFactorView(View):
-    """Second step of sign-in for ministry and provincial accounts; enrols on first use."""
+    """Second step of sign-in for ministry and provincial accounts; enrols on first use and then
+    shows the backup codes once."""
 
     def pending_user(self, request: HttpRequest) -> User | None:
         pk = request.session.get(PENDING)
         return User.objects.filter(pk=pk, is_active=True).first() if pk else None
 
     def render_page(self, request: HttpRequest, user: User, error: str = "") -> HttpResponse:
-        context: dict[str, Any] = {"title": _("动态口令验证"), "error": error, "enrolled": user.totp_confirmed}
-        if not user.totp_confirmed:
-            if not user.totp_secret:
-                user.totp_secret = totp.new_secret()
-                User.objects.filter(pk=user.pk).update(totp_secret=user.totp_secret)
-            uri = totp.provisioning_uri(user.totp_secret, user.username)
+        enrolled = secondfactor.is_enrolled(user)
+        context: dict[str, Any] = {"title": _("动态口令验证"), "error": error, "enrolled": enrolled}
+        if not enrolled:
+            device = secondfactor.enrolment_device(user)
             context.update(
-                secret=user.totp_secret,
-                qr_svg=segno.make(uri, error="m").svg_inline(scale=4, title=_("动态口令绑定二维码")),
+                secret=base64.b32encode(device.bin_key).decode("ascii").rstrip("="),
+                qr_svg=segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("动态口令绑定二维码")),
             )
         return render(request, "accounts/second_factor.html", context)
 
@@ -78,28 +84,24 @@ class SecondFactorView(View):
         user = self.pending_user(request)
         if user is None:
             return redirect("accounts:login")
-        step = totp.verify(user.totp_secret, request.POST.get("code", ""))
-        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-            failures = int(request.session.get(PENDING_FAILURES, 0)) + 1
-            request.session[PENDING_FAILURES] = failures
+        verdict = secondfactor.verify(user, request.POST.get("code", ""))
+        if not verdict.ok:
             log_event(
                 ChangeLog.Action.LOGIN_FAILED,
                 result=ChangeLog.Result.FAILURE,
                 object_repr=user.username,
                 message="second factor",
             )
-            if failures >= MAX_CODE_FAILURES:
-                request.session.flush()
-                return redirect("accounts:login")
-            return self.render_page(request, user, _("动态口令不正确或已使用，请重新输入。"))
-        if not user.totp_confirmed:
-            log_change(user, ChangeLog.Action.UPDATE, {"totp_confirmed": False}, {"totp_confirmed": True}, actor=user)
-        User.objects.filter(pk=user.pk).update(totp_last_step=step, totp_confirmed=True)
-        user.totp_confirmed = True
+            return self.render_page(request, user, second_factor_refusal(verdict))
         target = request.session.get(PENDING_NEXT) or settings.LOGIN_REDIRECT_URL
-        for key in (PENDING, PENDING_NEXT, PENDING_FAILURES):
+        for key in (PENDING, PENDING_NEXT):
             request.session.pop(key, None)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = settings.LOGIN_REDIRECT_URL
+        if verdict.first_confirmation:
+            log_event(ChangeLog.Action.UPDATE, obj=user, actor=user, message=str(_("绑定动态口令，发放备用码")))
+            codes = secondfactor.issue_backup_codes(user)
+            context = {"title": _("备用码"), "codes": codes, "next": target}
+            return render(request, "accounts/backup_codes.html", context)
         return redirect(target)

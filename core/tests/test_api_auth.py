@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from accounts import totp
-from accounts.models import User
+from accounts.tests.test_second_factor import device_code
 from core.audit import history
 from core.models import ChangeLog
 from portal.testing.world import World
@@ -61,11 +61,19 @@ def test_token_endpoint_locks_out_like_the_sign_in_page(world: World, password: 
     assert "token" not in response.json()
 
 
-def test_a_new_token_replaces_the_old_and_delete_revokes(world: World, password: str) -> None:
+def test_a_token_per_device_listed_and_revoked_by_its_owner(world: World, password: str) -> None:
     first = token_client("operator_rc", password)
     second = token_client("operator_rc", password)
+    assert first.get("/api/me/").status_code == 200 and second.get("/api/me/").status_code == 200
+    listed = second.get("/api/auth/tokens/").json()
+    assert len(listed) == 2 and sum(t["current"] for t in listed) == 1
+    assert all(t["expiry"] for t in listed)
+    other_key = next(t["token_key"] for t in listed if not t["current"])
+    # Nobody else's token can be revoked by its key.
+    stranger = token_client("bureau_rc", password)
+    assert stranger.delete(f"/api/auth/tokens/{other_key}/").status_code == 404
+    assert second.delete(f"/api/auth/tokens/{other_key}/").status_code == 204
     assert first.get("/api/me/").status_code == 401
-    assert second.get("/api/me/").status_code == 200
     assert second.delete("/api/auth/token/").status_code == 204
     assert second.get("/api/me/").status_code == 401
 
@@ -76,12 +84,11 @@ def test_second_factor_accounts_need_a_code(world: World, password: str) -> None
         client = APIClient()
         not_enrolled = client.post("/api/auth/token/", {"username": "ministry", "password": password}, format="json")
         assert not_enrolled.status_code == 400 and "动态口令" in not_enrolled.json()["detail"]
-        secret = totp.new_secret()
-        User.objects.filter(pk=user.pk).update(totp_secret=secret, totp_confirmed=True)
+        device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=True)
         no_code = client.post("/api/auth/token/", {"username": "ministry", "password": password}, format="json")
         assert no_code.status_code == 400
-        code = totp.now_code(secret)
-        payload = {"username": "ministry", "password": password, "otp": code}
+        TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+        payload = {"username": "ministry", "password": password, "otp": device_code(device)}
         assert client.post("/api/auth/token/", payload, format="json").status_code == 200
         # The same code is never accepted twice.
         assert client.post("/api/auth/token/", payload, format="json").status_code == 400
@@ -107,8 +114,11 @@ def test_changelog_filters(world: World, login) -> None:
     client = login("auditor")
     rows = client.get("/api/changelog/", {"object_type": "registry.enterprise", "action": "update"}).json()["results"]
     assert len(rows) == 1
-    assert rows[0]["actor_name"] == "operator_rc" and rows[0]["before"]["employees"] == 25
-    assert rows[0]["after"]["employees"] == 9 and rows[0]["source"] == "api"
+    assert rows[0]["actor_name"] == "operator_rc" and rows[0]["source"] == "api"
+    # The auditor sees who changed which field, not the business values; the ministry sees them.
+    assert rows[0]["after"]["employees"] == "（不向本角色显示）"
+    rows = login("ministry").get("/api/changelog/", {"object_type": "registry.enterprise", "action": "update"}).json()
+    assert rows["results"][0]["before"]["employees"] == 25 and rows["results"][0]["after"]["employees"] == 9
     assert client.get("/api/changelog/", {"actor": "nobody"}).json()["count"] == 0
 
 

@@ -66,7 +66,7 @@ def _api(world: World, key: str):
     return client
 
 
-def test_the_log_masks_phones_for_officials_and_hides_business_values_from_the_three_admins(world: World, login) -> None:
+def test_the_log_masks_phones_for_officials_and_hides_business_values_from_three_admins(world: World, login) -> None:
     """Issue 10, finding 6: the auditor read contact phones and revenue in the API's snapshots
     (403 on the enterprises themselves), the ministry full phones."""
     ent = world.enterprises["rc1"]
