@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from accounts import secondfactor
 from accounts.acting import acting_user
-from accounts.forms.signin import HELD
+from accounts.errors import AccountsErrorCode
 from accounts.lockout import username_held
 from accounts.models import ApiToken, User
 from accounts.views.signin import second_factor_refusal
@@ -72,8 +72,10 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
         return isinstance(auth, ApiToken) and auth.pk == token.pk
 
 
-def _error(message: str, code: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"detail": message, "code": code}, status=http_status)
+def _error(
+    code: AccountsErrorCode, message: str | None = None, http_status: int = status.HTTP_400_BAD_REQUEST
+) -> Response:
+    return Response({"detail": message or code.render(), "code": code.value}, status=http_status)
 
 
 class TokenView(AuditedAPIMixin, APIView):
@@ -93,20 +95,16 @@ class TokenView(AuditedAPIMixin, APIView):
         form.is_valid(raise_exception=True)
         http_request = request._request
         if username_held(form.validated_data["username"], client_ip(http_request)):
-            return _error(str(HELD), "username_held", status.HTTP_429_TOO_MANY_REQUESTS)
+            return _error(AccountsErrorCode.USERNAME_HELD, http_status=status.HTTP_429_TOO_MANY_REQUESTS)
         user = authenticate(
             request=http_request, username=form.validated_data["username"], password=form.validated_data["password"]
         )
         if getattr(http_request, "axes_locked_out", False):
             # Answer in JSON here rather than letting the axes middleware render the HTML page.
             http_request.axes_locked_out = False  # type: ignore[attr-defined]  # set by django-axes
-            return _error(
-                _("登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员。"),
-                "locked_out",
-                status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+            return _error(AccountsErrorCode.LOCKED_OUT, http_status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None or not user.is_active:
-            return _error(_("用户名或密码不正确。连续失败多次后账号将被暂时锁定。"), "invalid_login")
+            return _error(AccountsErrorCode.INVALID_LOGIN)
         assert isinstance(user, User)
         passed = False
         if user.needs_second_factor:
@@ -127,7 +125,7 @@ class TokenView(AuditedAPIMixin, APIView):
 
     def _check_second_factor(self, user: User, code: str) -> Response | None:
         if not secondfactor.is_enrolled(user):
-            return _error(_("该账号须使用动态口令：请先在网页登录并完成动态口令绑定。"), "second_factor_not_enrolled")
+            return _error(AccountsErrorCode.SECOND_FACTOR_NOT_ENROLLED)
         verdict = secondfactor.verify(user, code)
         if verdict.ok:
             return None
@@ -139,8 +137,12 @@ class TokenView(AuditedAPIMixin, APIView):
                 message="api token: second factor",
             )
         if verdict.outcome is secondfactor.Outcome.LOCKED:
-            return _error(second_factor_refusal(verdict), "second_factor_locked", status.HTTP_429_TOO_MANY_REQUESTS)
-        return _error(_("动态口令不正确或已使用。"), "invalid_otp")
+            return _error(
+                AccountsErrorCode.SECOND_FACTOR_LOCKED,
+                second_factor_refusal(verdict),
+                status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        return _error(AccountsErrorCode.INVALID_OTP)
 
     @extend_schema(summary="撤销本次请求所用的令牌", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:

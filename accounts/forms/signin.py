@@ -6,17 +6,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.errors import AccountsErrorCode
 from accounts.lockout import username_held
 from core.middleware import client_ip
-
-HELD = _("该账号近期在多个地址登录失败次数过多，暂时只能从曾经成功登录过的地址登录，请稍后再试或联系安全管理员。")
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("用户名或密码不正确。连续失败多次后账号将被暂时锁定。"),
+        "invalid_login": AccountsErrorCode.INVALID_LOGIN.label,
         "inactive": _("该账号已停用。"),
-        "held": HELD,
+        "held": AccountsErrorCode.USERNAME_HELD.label,
     }
 
     def clean(self) -> dict[str, Any]:

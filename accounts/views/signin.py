@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import secondfactor
+from accounts.errors import AccountsErrorCode
 from accounts.forms.signin import LoginForm
 from accounts.models import User
 from core.audit import log_event
@@ -51,7 +52,7 @@ def second_factor_refusal(verdict: secondfactor.Verdict) -> str:
     """The words for a refused code, the same on the page and in the API."""
     if verdict.outcome is secondfactor.Outcome.LOCKED and verdict.locked_until is not None:
         until = timezone.localtime(verdict.locked_until).strftime("%H:%M")
-        return _("动态口令连续错误次数过多，已锁定至 %(until)s；如需提前解锁，请联系安全管理员。") % {"until": until}
+        return AccountsErrorCode.SECOND_FACTOR_LOCKED.render(until=until)
     return _("动态口令不正确或已使用，请重新输入。")
 
 
