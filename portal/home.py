@@ -24,7 +24,8 @@ class HomeView(LoginRequiredMixin, View):
             context["base_counts"] = restrict(Base.objects.all(), user, VIEW).aggregate(
                 designated=Count("id", filter=Q(status=BaseStatus.DESIGNATED)),
                 candidate=Count("id", filter=Q(status=BaseStatus.CANDIDATE)),
-                warned=Count("id", filter=Q(status__in=[BaseStatus.WARNED, BaseStatus.RECTIFYING])),
+                warned=Count("id", filter=Q(status=BaseStatus.WARNED)),
+                rectifying=Count("id", filter=Q(status=BaseStatus.RECTIFYING)),
             )
         if can(user, Enterprise, VIEW):
             context["enterprise_count"] = restrict(Enterprise.objects.all(), user, VIEW).count()
