@@ -29,4 +29,4 @@ def test_each_tile_opens_the_list_it_counts(world: World, login) -> None:
         assert shown, url
         total = int(shown.group(1).replace(",", ""))
         assert total == int(number.replace(",", "")), (label, url, total, number)
-    assert dict((label, n) for _u, n, label in tiles)["警示"] == "1"
+    assert {label: n for _u, n, label in tiles}["警示"] == "1"
