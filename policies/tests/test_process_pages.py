@@ -105,6 +105,9 @@ def test_exports_of_applications_and_ledger(world: World, login, pack: PolicyPac
     )  # CSV numbers without separators (docs/lists.md)
     ledger = b"".join(client.get("/policies/ledger/", {"export": "csv"}).streaming_content).decode("utf-8-sig")
     assert "V-X1" in ledger and "4000000" in ledger  # exact fen beside the yuan
+    # The parameter version as a person reads it, never the fingerprint programs read.
+    for export in (rows, ledger):
+        assert "年度适用参数" in export and app.params_version not in export
     assert "合计（扣除冲正）40,000.00 元" in text(client.get("/policies/ledger/"))
 
 

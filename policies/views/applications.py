@@ -104,7 +104,8 @@ class ApplicationListView(ScopedListView):
         Column("reason", gettext_lazy("测算结论"), accessor=lambda a: reason_text(a.reason)),
         Column("submitted_at", gettext_lazy("提交时间"), accessor=lambda a: _minute(a.submitted_at),
                order_by="submitted_at"),
-        Column("params_version", gettext_lazy("参数版本"), export_only=True),
+        Column("params_version", gettext_lazy("参数版本"), export_only=True,
+               accessor=lambda a: version_text(a.pack.code, a.year, a.params_version)),
     )  # fmt: skip
 
     def base_queryset(self) -> Any:

@@ -35,7 +35,7 @@ from policies.models import (
     LedgerEntry,
     PolicyPack,
 )
-from policies.packinfo import item_label
+from policies.packinfo import item_label, version_text
 
 
 class FundSetView(LoginRequiredMixin, View):
@@ -108,6 +108,10 @@ def _minute(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def _version(entry: LedgerEntry) -> str:
+    return version_text(entry.application.pack.code, entry.year, (entry.trace or {}).get("params_version", ""))
+
+
 def _item(app: AwardApplication) -> str:
     return item_label(app.pack.code, app.item)
 
@@ -137,8 +141,8 @@ class LedgerListView(ScopedListView):
         Column("reverses", gettext_lazy("冲正的拨付凭证号"),
                accessor=lambda e: e.reverses.voucher_no if e.reverses else "", export_only=True),
         Column("recorded_by", gettext_lazy("记账人"), accessor=lambda e: e.recorded_by or ""),
-        Column("params_version", gettext_lazy("参数版本"), accessor=lambda e: (e.trace or {}).get("params_version", ""),
-               export_only=True),
+        Column("params_version", gettext_lazy("参数版本"), export_only=True,
+               accessor=lambda e: _version(e)),
         Column("reason", gettext_lazy("测算结论"), accessor=lambda e: reason_text((e.trace or {}).get("reason", "")),
                export_only=True),
     )  # fmt: skip
