@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views import View
 
 from core import exports, tasks
 from core.models import Job
+from core.tasks import Progress, job_for
 
 JOB_KIND = "export"
 RUN_PATH = "core.exportjobs.run_export"
@@ -68,33 +69,6 @@ def _view_for(job: Job) -> Any:
     return view
 
 
-class _Progress:
-    """Writes Job.progress through a connection of its own. The job's connection is reading the
-    rows meanwhile: on SQLite (WAL) a read that started before another connection's commit (a page
-    renewing its session) cannot turn into a write, and on PostgreSQL the job page sees the count
-    at once (autocommit)."""
-
-    def __init__(self, job: Job) -> None:
-        self.job = job
-        self.side: Any = None
-
-    def __call__(self, n: int) -> None:
-        if connection.in_atomic_block:
-            # Run inside a transaction (an eager job in a test): a second connection could not see
-            # the uncommitted job, and SQLite would refuse it; this one can write.
-            Job.objects.filter(pk=self.job.pk).update(progress=n)
-            return
-        if self.side is None:
-            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.side.cursor() as cursor:
-            cursor.execute(f'UPDATE "{Job._meta.db_table}" SET progress = %s WHERE id = %s', [n, self.job.pk])  # noqa: S608  (table name from model metadata)
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-            self.side = None
-
-
 def run_export(job: Job) -> None:
     """The job function: write the list's file, counting rows as it goes."""
     fmt = job.params["format"]
@@ -109,7 +83,7 @@ def run_export(job: Job) -> None:
             written += 1
             yield row
 
-    progress = _Progress(job)
+    progress = Progress(job, side=True)
     try:
         with open(job.output_file.path, "wb") as target:
             exports.write(fmt, target, job.params["title"], headers, counted(), grouped, progress)
@@ -126,12 +100,7 @@ def run_export(job: Job) -> None:
 def access_job(user: Any, pk: Any) -> Job:
     """An export job of this user; 404 for anyone else (the ministry included: a file holds its
     owner's scope)."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404
-    try:
-        return Job.objects.get(pk=pk, kind=JOB_KIND, owner_id=user.pk)
-    except (Job.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return job_for(user, pk, kinds=Q(kind=JOB_KIND))
 
 
 class ExportJobView(LoginRequiredMixin, View):

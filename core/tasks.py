@@ -21,7 +21,9 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,3 +94,45 @@ def submit(job: Job, fn_path: str) -> None:
 @shared_task(name="ecbase.run_job")
 def celery_run_job(job_id: int, fn_path: str) -> None:
     _thread_main(job_id, fn_path)
+
+
+class Progress:
+    """Writes `Job.progress` while the job works, for its page to show.
+
+    With `side=True` the count goes through a connection of its own (autocommit), so that the job
+    page sees it at once: an import checks rows inside its open transaction on PostgreSQL, and an
+    export reads its rows through a cursor while it counts them (on SQLite, WAL, a read that began
+    before another connection's commit could not turn into a write on the job's connection). Inside
+    a transaction on SQLite (an eager job in a test) a second writer would be refused, so the count
+    goes through the job's own connection there."""
+
+    def __init__(self, job: Job, *, side: bool) -> None:
+        self.job = job
+        self.use_side = side
+        self.side: Any = None
+
+    def __call__(self, n: int) -> None:
+        if not self.use_side or (connection.in_atomic_block and connection.vendor != "postgresql"):
+            Job.objects.filter(pk=self.job.pk).update(progress=n)
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            cursor.execute(f'UPDATE "{Job._meta.db_table}" SET progress = %s WHERE id = %s', [n, self.job.pk])  # noqa: S608  (table name from model metadata)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+def job_for(user: Any, pk: Any, *, kinds: Q, ministry_sees_all: bool = False) -> Job:
+    """A job of the kinds given that this user may open: its owner's (and, where the ministry
+    oversees them, the ministry's); 404 for anyone else, without a hint that it exists."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    visible = Q() if ministry_sees_all and getattr(user, "role", None) == "ministry" else Q(owner_id=user.pk)
+    try:
+        return Job.objects.filter(kinds, visible).get(pk=pk)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -13,9 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +22,8 @@ from accounts.models import User
 from core import tasks, uploads
 from core.audit import audit_context
 from core.models import ChangeLog, Job
-from core.roles import Role
 from core.scoping import ADD, CHANGE, can
+from core.tasks import Progress, job_for
 from core.workflow import transition
 from registry.actions.imports import Outcome, import_bases, import_roster_batches
 from registry.imports.columns import ALL_OR_NONE, BASES, KEEP_VALID, KINDS, MODES, ROSTER
@@ -86,15 +85,7 @@ def start_import(user: User, kind: str, uploaded_file: Any, mode: str = ALL_OR_N
 
 def access_job(user: User, pk: Any) -> Job:
     """An import job its owner (or the ministry) may see; 404 for everyone else."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404
-    visible = Q(owner_id=user.pk)
-    if getattr(user, "role", None) == Role.MINISTRY:
-        visible = Q()
-    try:
-        return Job.objects.filter(visible, kind__startswith=JOB_PREFIX).get(pk=pk)
-    except (Job.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return job_for(user, pk, kinds=Q(kind__startswith=JOB_PREFIX), ministry_sees_all=True)
 
 
 def jobs_of(user: User) -> Any:
@@ -131,7 +122,7 @@ def run_import(job: Job) -> None:
             return
         mark = time.perf_counter()
         ctx = Context.load(user)
-        progress = _Progress(job)
+        progress = Progress(job, side=connection.vendor == "postgresql")
         try:
             if kind == ROSTER:
                 outcome, checked = _apply_roster(user, table, ctx, progress, keep_valid, message, timings)
@@ -174,30 +165,6 @@ def _apply_roster(
     )
     timings["apply"] = time.perf_counter() - mark
     return outcome, batches.checked
-
-
-class _Progress:
-    """Writes Job.progress. On PostgreSQL the roster's rows are checked while the import's
-    transaction is open, so the count goes through a connection of its own (autocommit) for the
-    job page to see it; elsewhere through the usual one, before the transaction starts."""
-
-    def __init__(self, job: Job) -> None:
-        self.job = job
-        self.side: Any = None
-
-    def __call__(self, n: int) -> None:
-        if connection.vendor != "postgresql":
-            Job.objects.filter(pk=self.job.pk).update(progress=n)
-            return
-        if self.side is None:
-            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.side.cursor() as cursor:
-            cursor.execute(f'UPDATE "{Job._meta.db_table}" SET progress = %s WHERE id = %s', [n, self.job.pk])  # noqa: S608  (table name from model metadata)
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-            self.side = None
 
 
 def _report(

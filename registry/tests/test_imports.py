@@ -468,10 +468,10 @@ def test_progress_is_visible_while_the_import_transaction_is_open(world: World) 
     connection of its own, so that the job page, reading outside, sees it."""
     from django.db import transaction
 
-    from registry.imports.jobs import _Progress
+    from core.tasks import Progress
 
     job = Job.objects.create(kind="import_roster", owner=world.user("operator_rc"), params={}, total=10_000)
-    progress = _Progress(job)
+    progress = Progress(job, side=True)
     try:
         with transaction.atomic():
             Enterprise.objects.filter(pk=world.enterprises["rc1"].pk).update(employees=1)  # the transaction writes
