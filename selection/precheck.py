@@ -9,18 +9,26 @@ Columns (Chinese headers, any order): 推荐顺位, 园区名称, 所在区划�
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.tabular import header_key, read_rows
+from core.tabular import (
+    CellProblem,
+    cell_error,
+    cell_text,
+    header_key,
+    read_date,
+    read_decimal,
+    read_integer,
+    read_rows,
+)
 from regions.models import QuotaUnit, Region
 from selection.checks import allocate_ranked, coverage, params_for
 from selection.messages import condition_message
@@ -50,23 +58,21 @@ class RowResult:
     passed: list[str] = field(default_factory=list)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(_text(value).replace("/", "-"))
-    except ValueError:
-        return None
+# The kernel's rules (core.tabular) worded as the candidate list has always said them.
+RULES = {
+    "required": gettext_lazy("必填，不能为空"),
+    "not_integer": gettext_lazy("须为正整数"),
+    "too_small": gettext_lazy("须为正整数"),
+    "negative": gettext_lazy("不能为负数"),
+    "not_number": gettext_lazy("须填写数字"),
+    "decimals": gettext_lazy("最多保留 %(places)s 位小数"),
+    "bad_date": gettext_lazy("须为日期，如 2014-03-01"),
+    "no_such_region": gettext_lazy("区划代码不存在或已停用"),
+    "no_such_unit": gettext_lazy("申报单位代码不存在"),
+    "no_such_document": gettext_lazy("未知的材料：%(t)s"),
+}
+# A rank is a positive whole number, whatever else the cell holds.
+RANK_RULES = {**RULES, **dict.fromkeys(("not_number", "negative"), gettext_lazy("须为正整数"))}
 
 
 def precheck(user: Any, call: Call, path: str | Path, fmt: str) -> list[RowResult]:
@@ -94,45 +100,40 @@ def precheck(user: Any, call: Call, path: str | Path, fmt: str) -> list[RowResul
     for n, row in enumerate(raw[1:], start=2):
         if all(v in (None, "") for v in row):
             continue
-        result = RowResult(n, _text(cell(row, "name")))
+        result = RowResult(n, cell_text(cell(row, "name")))
         out.append(result)
 
-        def bad(key: str, rule: str, result: RowResult = result, n: int = n) -> None:
-            result.reasons.append(
-                (
-                    "input_" + key,
-                    _("第 %(row)s 行「%(col)s」：%(rule)s") % {"row": n, "col": HEADERS[key], "rule": rule},
-                )
-            )
+        def bad(
+            key: str, code: str, result: RowResult = result, n: int = n, row: list[Any] = row, **params: Any
+        ) -> None:
+            rules = RANK_RULES if key == "rank" else RULES
+            error = cell_error(n, HEADERS[key], cell(row, key), code, rules=rules, **params)
+            result.reasons.append(("input_" + key, error.message))
 
-        rank_text = _text(cell(row, "rank"))
-        rank = int(rank_text) if rank_text.isdigit() and int(rank_text) > 0 else None
-        if rank is None:
-            bad("rank", _("须为正整数"))
-        region = regions.get(_text(cell(row, "region")))
+        def read(key: str, reader: Any, **options: Any) -> Any:
+            try:
+                return reader(cell(row, key), **options)  # noqa: B023  (used at once, in this row's turn)
+            except CellProblem as problem:
+                bad(key, problem.code, **problem.params)
+                return None
+
+        rank = read("rank", read_integer, low=1)
+        region = regions.get(cell_text(cell(row, "region")))
         if region is None:
-            bad("region", _("区划代码不存在或已停用"))
-        try:
-            area = Decimal(_text(cell(row, "area")).replace(",", ""))
-            if area < 0:
-                bad("area", _("不能为负数"))
-        except InvalidOperation:
-            area = None
-            bad("area", _("须填写数字"))
-        since = _date(cell(row, "since"))
-        if since is None:
-            bad("since", _("须为日期，如 2014-03-01"))
+            bad("region", "no_such_region")
+        area = read("area", read_decimal, places=2, low=0)
+        since = read("since", read_date)
         docs: list[str] = []
-        for token in _SPLIT.split(_text(cell(row, "documents"))):
+        for token in _SPLIT.split(cell_text(cell(row, "documents"))):
             if token and token not in kinds:
-                bad("documents", _("未知的材料：%(t)s") % {"t": token})
+                bad("documents", "no_such_document", t=token)
             elif token:
                 docs.append(kinds[token])
         unit = own_unit
         if getattr(user, "role", None) == "ministry":
-            unit = units.get(_text(cell(row, "quota_unit")))
+            unit = units.get(cell_text(cell(row, "quota_unit")))
             if unit is None:
-                bad("quota_unit", _("申报单位代码不存在"))
+                bad("quota_unit", "no_such_unit")
         if result.reasons or unit is None or region is None or rank is None or area is None or since is None:
             continue
         parsed.append(
@@ -143,7 +144,7 @@ def precheck(user: Any, call: Call, path: str | Path, fmt: str) -> list[RowResul
                 "operating_since": since,
                 "submitted_at": timezone.now(),
                 "area_m2": str(area),
-                "operator_credit_code": _text(cell(row, "credit_code")).upper(),
+                "operator_credit_code": cell_text(cell(row, "credit_code")).upper(),
                 "covered_by_existing_base": bool(covering.get(region.pk)),
                 "documents": sorted(set(docs)),
                 "_rank": rank,
