@@ -172,8 +172,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"  # in Chinese, in the site's layout
-SESSION_COOKIE_SECURE = env_bool("ECBASE_SECURE_COOKIES", not DEBUG and "ECBASE_DEV" not in os.environ)
+# Production (not DEBUG, not the development machine) is HTTPS only: secure cookies, a redirect
+# of plain HTTP and HSTS; `manage.py check --deploy` is clean with the settings of docs/deploy.md.
+PRODUCTION = not DEBUG and "ECBASE_DEV" not in os.environ and "pytest" not in sys.modules
+SESSION_COOKIE_SECURE = env_bool("ECBASE_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("ECBASE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("ECBASE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ECBASE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("ECBASE_HSTS_PRELOAD", True)
+# TLS ends at the front proxy (nginx), which must set X-Forwarded-Proto itself (docs/deploy.md);
+# without this the redirect would loop.
+if env_bool("ECBASE_BEHIND_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
