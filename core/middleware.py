@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from core.audit import audit_context
@@ -12,6 +13,13 @@ from core.models import ChangeLog
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind the front proxy (`ECBASE_BEHIND_PROXY`) REMOTE_ADDR is the
+    proxy's: the address is the last hop of X-Forwarded-For, the one the proxy itself wrote
+    (earlier entries are whatever the client sent, and not believed)."""
+    if getattr(settings, "ECBASE_BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR") or None
 
 

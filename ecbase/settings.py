@@ -163,6 +163,7 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 ECBASE_USERNAME_FAILURE_LIMIT = int(os.environ.get("ECBASE_USERNAME_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = int(os.environ.get("ECBASE_IDLE_TIMEOUT", str(30 * 60)))
@@ -183,7 +184,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ECBASE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("ECBASE_HSTS_PRELOAD", True)
 # TLS ends at the front proxy (nginx), which must set X-Forwarded-Proto itself (docs/deploy.md);
 # without this the redirect would loop.
-if env_bool("ECBASE_BEHIND_PROXY", PRODUCTION):
+# Likewise the client's address: X-Forwarded-For as the proxy sets it (core.middleware.client_ip),
+# for the log and for the lockout of a username-and-address pair, which would otherwise see every
+# client as the proxy.
+ECBASE_BEHIND_PROXY = env_bool("ECBASE_BEHIND_PROXY", PRODUCTION)
+if ECBASE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -105,3 +105,23 @@ def test_a_token_issued_without_the_second_factor_stops_when_it_becomes_required
     with override_settings(ECBASE_REQUIRE_SECOND_FACTOR=True):
         refused = client.get("/api/me/")
         assert refused.status_code == 401 and "动态口令" in refused.json()["detail"]
+
+
+@override_settings(ECBASE_BEHIND_PROXY=True)
+def test_behind_the_proxy_the_pair_is_the_client_address_the_proxy_wrote(world: World, password: str) -> None:
+    """Behind nginx every request comes from 127.0.0.1: without the forwarded address the pair
+    would be the username alone again, and the log would name the proxy."""
+    from core.models import ChangeLog
+
+    def from_client(ip: str, secret: str, spoofed: str = "") -> Client:
+        client = Client(REMOTE_ADDR="127.0.0.1")
+        forwarded = f"{spoofed}, {ip}" if spoofed else ip
+        client.post("/accounts/login/", {"username": "auditor", "password": secret}, HTTP_X_FORWARDED_FOR=forwarded)
+        return client
+
+    for _ in range(5):
+        from_client("10.0.0.66", WRONG, spoofed="10.0.0.7")  # what the client sent first is not believed
+    assert from_client("10.0.0.66", password).get("/changelog/").status_code == 302
+    assert from_client("10.0.0.7", password).get("/changelog/").status_code == 200
+    assert ChangeLog.objects.filter(action="login_failed", ip="10.0.0.66").count() >= 5
+    assert not ChangeLog.objects.filter(ip="127.0.0.1").exists()
