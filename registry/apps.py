@@ -22,13 +22,15 @@ class RegistryConfig(appconfig.EcbaseAppConfig):
         from core.scoping import VIEW, can
         from registry.imports.columns import KINDS
         from registry.imports.jobs import may_import
-        from registry.models import Base, Enterprise
+        from registry.models import Base, Enterprise, Signup
 
         entries = []
         if can(user, Base, VIEW):
             entries.append(appconfig.MenuEntry(10, _("示范基地"), reverse("registry:base_list")))
         if can(user, Enterprise, VIEW):
             entries.append(appconfig.MenuEntry(20, _("企业"), reverse("registry:enterprise_list")))
+        if can(user, Signup, VIEW):
+            entries.append(appconfig.MenuEntry(25, _("企业账号申请"), reverse("registry:signup_list")))
         if any(may_import(user, kind) for kind in KINDS):
             entries.append(appconfig.MenuEntry(30, _("数据导入"), reverse("imports:index")))
         return entries

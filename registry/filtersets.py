@@ -11,7 +11,7 @@ from core.scoping import VIEW, restrict
 from core.text import normalize_name
 from core.widgets import FastSelect
 from regions.models import QuotaUnit, Region, RegionLevel
-from registry.models import Base, BaseStatus, Enterprise, EnterpriseCategory, Industry, Residency
+from registry.models import Base, BaseStatus, Enterprise, EnterpriseCategory, Industry, Residency, Signup, SignupStatus
 
 
 def province_choices() -> list[tuple[str, str]]:
@@ -164,3 +164,23 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def by_ecommerce(self, qs: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         return qs.filter(is_ecommerce=value == "true")
+
+
+class SignupFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=SignupStatus.choices, widget=FastSelect)
+
+    class Meta:
+        model = Signup
+        fields = ["q", "status"]
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+
+    def search(self, qs: QuerySet[Signup], name: str, value: str) -> QuerySet[Signup]:
+        text = value.strip()
+        return qs.filter(
+            Q(enterprise__name_normalized__contains=normalize_name(text))
+            | Q(enterprise__credit_code__startswith=text.upper())
+            | Q(username__icontains=text)
+        )

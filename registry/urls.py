@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import bases, enterprises
+from registry.views import bases, enterprises, signups
 
 app_name = "registry"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("enterprises/<int:pk>/", enterprises.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", enterprises.EnterpriseEditView.as_view(), name="enterprise_edit"),
     path("residencies/<int:pk>/end/", enterprises.ResidencyEndView.as_view(), name="residency_end"),
+    path("register/", signups.SignupView.as_view(), name="signup"),
+    path("signups/", signups.SignupListView.as_view(), name="signup_list"),
+    path("signups/<int:pk>/", signups.SignupDetailView.as_view(), name="signup_detail"),
+    path("signups/<int:pk>/decide/", signups.SignupDecideView.as_view(), name="signup_decide"),
 ]

@@ -57,6 +57,8 @@ SERVES: dict[str, str | list[str] | None] = {
     "registry:enterprise_add": "registry.Enterprise",
     "registry:enterprise_edit": "registry.Enterprise",
     "registry:residency_end": "registry.Residency",
+    "registry:signup": None,  # the public request form: registry/tests/test_signups.py
+    "registry:signup_decide": "registry.Signup",
     "imports:index": None,
     "imports:job": "core.Job",
     "imports:job_errors": "core.Job",

@@ -11,7 +11,17 @@ import pytest
 
 from core.testing import battery as b
 from portal.testing.world import World, build_world, code
-from registry.models import Base, BaseStatus, BaseStatusChange, BaseTarget, Enterprise, Residency, Title, TitleLevel
+from registry.models import (
+    Base,
+    BaseStatus,
+    BaseStatusChange,
+    BaseTarget,
+    Enterprise,
+    Residency,
+    Signup,
+    Title,
+    TitleLevel,
+)
 
 pytestmark = pytest.mark.xdist_group("battery-registry")
 
@@ -37,6 +47,13 @@ def build_battery_world() -> World:
             base=base, indicator="enterprises", indicator_label="入驻企业数", year=2017,
             baseline=Decimal("100"), value=Decimal("300"),
         )  # fmt: skip
+    # Account requests: one from a firm in 荣昌's base (its operator confirms), one from a firm of
+    # Jiangsu, one from a firm of 荣昌 in no base (the bureau confirms).
+    solo = Enterprise.objects.create(credit_code=code(90, "500153"), name="荣昌独立网店有限公司",
+                                     category="enterprise", region=world.regions["500153"])  # fmt: skip
+    for key, ent in (("rc1", world.enterprises["rc1"]), ("xz1", world.enterprises["xz1"]), ("solo", solo)):
+        Signup.objects.create(enterprise=ent, contact_name="李四", contact_phone="13900001111",
+                              username=f"shop_{key}", password="!")  # fmt: skip
     return world
 
 
@@ -200,3 +217,23 @@ class TestTitleBattery(b.HistoryPageTests, b.APIListTests, b.APIDetailTests, b.A
             Title(enterprise=w.enterprises["rc1"], level=TitleLevel.DISTRICT, name=f"示范{i}", year=1990 + i)
             for i in range(n)
         )
+
+
+class TestSignupBattery(b.ExportTests, b.DetailPageTests, b.HistoryPageTests, b.QueryCountTests):
+    __test__ = True
+    model = Signup
+    list_url = "/signups/"
+    label_header = "企业"
+    query_accounts = ("ministry", "operator_rc")
+    page_queries = 12
+
+    @classmethod
+    def label(cls, obj: Any) -> str:
+        return obj.enterprise.name
+
+    @classmethod
+    def add_rows(cls, w: World, n: int) -> None:
+        more_enterprises(w, n, start=7000)
+        for ent in Enterprise.objects.filter(name__startswith="荣昌测试7"):
+            Signup.objects.create(enterprise=ent, contact_name="王五", contact_phone="13900002222",
+                                  username=f"u{ent.pk}", password="!")  # fmt: skip
