@@ -43,7 +43,8 @@ RULES: dict[str, str | Promise] = {
     "missing_column": gettext_lazy("缺少必需的列"),
     "no_rows": gettext_lazy("文件中没有数据行"),
     "too_many_rows": gettext_lazy("数据行超过上限 %(max)s 行，请分批导入"),
-    "not_a_workbook": gettext_lazy("无法读取工作簿：%(detail)s"),
+    # The reader's own words are English: they go to the log, not to the person.
+    "not_a_workbook": gettext_lazy("无法读取工作簿，文件可能已损坏（请在 Excel 或 WPS 中另存为 .xlsx 后重新上传）"),
 }
 
 
