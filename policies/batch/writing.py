@@ -255,7 +255,7 @@ def write_awards(
         if reason not in reasons:
             reasons[reason] = reason_text(reason)
         detail.write_number(r, 0, int(row["enterprise"]))
-        detail.write_string(r, 1, str(row["name"] or ""))
+        out.write_text(detail, r, 1, str(row["name"] or ""))  # a name from the facts workbook: never a formula
         detail.write_string(r, 2, labels.get(item, item))
         detail.write_string(r, 3, item)
         detail.write_number(r, 4, int(row["ref"]))
@@ -307,6 +307,6 @@ def write_awards(
         lines.append((_("事实行数：%(kind)s") % {"kind": kind}, str(n)))
     for i, (label, value) in enumerate(lines):
         run.write_string(i, 0, label, bold)
-        run.write_string(i, 1, value)
+        out.write_text(run, i, 1, value)  # the source names the file as its user called it
     out.close()
     return {"rows": awards.height, "winners": winners, "total_fen": total_fen, "sheets": sheets}
