@@ -10,6 +10,16 @@ class CoreConfig(appconfig.EcbaseAppConfig):
     name = "core"
     verbose_name = _("公共")
 
+    def ready(self) -> None:
+        # Every model date in a ModelSerializer says “2017 年 2 月没有 29 日” rather than DRF's
+        # “日期格式错误” for a date that does not exist (core.api.fields).
+        from django.db import models
+        from rest_framework import serializers
+
+        from core.api.fields import DateField
+
+        serializers.ModelSerializer.serializer_field_mapping[models.DateField] = DateField
+
     def menu(self, user: Any) -> list[appconfig.MenuEntry]:
         from core.roles import Role
 

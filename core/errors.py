@@ -44,6 +44,7 @@ class CoreErrorCode(ErrorCode):
     ZIP_MEMBERS = "zip_members", _("%(what)s包含的部件过多，疑似恶意文件，已拒绝。")
     ZIP_TOTAL = "zip_total", _("%(what)s解压后超过 %(limit)s，疑似压缩炸弹，已拒绝。")
     ZIP_RATIO = "zip_ratio", _("%(what)s中的部件压缩比异常，疑似压缩炸弹，已拒绝。")
+    ZIP_SIZE = "zip_size", _("%(what)s中的部件实际大小与声明不符，疑似压缩炸弹，已拒绝。")
     NOT_XLSX = "not_xlsx", _("文件不是有效的 .xlsx 工作簿（请在 Excel 中另存为 .xlsx）。")
     NOT_DOCX = "not_docx", _("文件不是有效的 .docx 文档（请在 Word 或 WPS 中另存为 .docx）。")
     CSV_BINARY = "csv_binary", _("CSV 文件含有二进制内容，请确认文件格式。")

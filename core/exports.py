@@ -8,6 +8,11 @@ numbers. A Decimal never becomes a float with a tail: it is a number with a numb
 own decimal places (Excel keeps 15 significant digits exactly; a longer one is written as exact
 text).
 
+No cell is ever a formula: a text that a spreadsheet would evaluate (`core.tabular.writing.
+formula_like`: = + - @, tab, carriage return, full-width ＝＋－＠ — a name imported as
+`=HYPERLINK(…)`) is a string cell with Excel's quote prefix in a workbook, and starts with a ' in a
+CSV (OWASP, CSV injection). Numbers are typed cells, so a negative number stays a number.
+
 File and sheet names are the list's Chinese title (`示范基地-20261201-1530.xlsx`, sheet `示范基地`),
 sent with an RFC 5987 `filename*` (and an ASCII fallback for old clients).
 """
@@ -33,6 +38,8 @@ from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # used by the template engine, missing from the stubs
+
+from core.tabular.writing import defuse_csv, formula_like
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -86,6 +93,15 @@ def shown(value: Any) -> str:
     return str(localize(template_localtime(value)))
 
 
+def csv_cell(value: Any) -> str:
+    """A CSV cell: what the page shows; a text a spreadsheet would evaluate gets a leading '.
+    Numbers (and dates) are never touched: -1200.50 stays a number."""
+    text = shown(value)
+    if isinstance(value, (int, float, decimal.Decimal, datetime.date)):
+        return text
+    return defuse_csv(text)
+
+
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FILE_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -119,10 +135,10 @@ class _Echo:
 def csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]], progress: Progress | None = None) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM
-    yield writer.writerow([str(h) for h in headers])
+    yield writer.writerow([defuse_csv(str(h)) for h in headers])
     n = 0
     for n, row in enumerate(rows, start=1):
-        yield writer.writerow([shown(v) for v in row])
+        yield writer.writerow([csv_cell(v) for v in row])
         if progress is not None and n % 1000 == 0:
             progress(n)
     if progress is not None:
@@ -164,9 +180,13 @@ def write_xlsx(
 ) -> None:
     """One sheet: a bold header row (frozen, with filters), then the rows. `grouped[i]` asks for
     thousands separators in column i (quantities; not years or codes)."""
-    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        target,
+        {"constant_memory": True, "in_memory": False, "strings_to_numbers": False, "strings_to_formulas": False},
+    )
     ws = wb.add_worksheet(sheet_name(sheet))
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    quoted = wb.add_format({"quote_prefix": True})  # text, shown as written, even when edited
     formats = _Formats(wb)
     date_fmt = formats.get("yyyy-mm-dd")
     datetime_fmt = formats.get("yyyy-mm-dd hh:mm:ss")  # the pages' DATETIME_FORMAT
@@ -180,7 +200,7 @@ def write_xlsx(
             group = c < len(grouped) and grouped[c]
             if isinstance(v, str):
                 if v:
-                    ws.write_string(r, c, v)
+                    ws.write_string(r, c, v, quoted if formula_like(v) else None)
                     if r <= 200 and c < len(widths):
                         widths[c] = max(widths[c], min(60, sum(2 if ord(ch) > 0x2E7F else 1 for ch in v) + 2))
             elif isinstance(v, decimal.Decimal):

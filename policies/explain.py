@@ -53,6 +53,7 @@ REASON_TEXT: dict[str, Any] = {
     "outside_window": gettext_lazy("本年度不在贴息期内（或贷款已归还）"),
     "rule_not_set": gettext_lazy("区里尚未确定补助标准"),
     "invalid_fact": gettext_lazy("所填数据无效，无法计算"),
+    "implausible_amount": gettext_lazy("测算金额超出合理范围，不予兑现，请核实所填数据"),
 }
 
 KIND_TEXT = {
@@ -320,6 +321,15 @@ def _cost_line(v: dict[str, Any], p: Params | None) -> str:
     return "；".join(parts) + "。"
 
 
+def _implausible(v: dict[str, Any], p: Params | None) -> str:
+    raw = v.get("amount_fen")
+    amount = _("（未填写）") if raw is None else money.yuan_text(int(raw))
+    return _(
+        "按所填数据测算的金额为%(amount)s，不在 0 至%(max)s的合理范围内，不予兑现；"
+        "请核实所填的金额、数量是否多填了位数，更正后重新测算。"
+    ) % {"amount": amount, "max": amount_words(v.get("max_fen"))}
+
+
 def _sum(v: dict[str, Any], p: Params | None) -> str:
     return _("合计%(amount)s。") % {"amount": yuan_or_missing(v.get("amount_fen"))}
 
@@ -510,6 +520,7 @@ RENDERERS: dict[str, Renderer] = {
     "residence": _residence,
     "cost_line": _cost_line,
     "sum": _sum,
+    "implausible_amount": _implausible,
     "project": _project,
     "store": _store,
     "anniversary": _anniversary,

@@ -186,6 +186,8 @@ def precheck_upload(user: Any, call: Call, upload: Any) -> list[RowResult]:
     import tempfile
 
     from core import uploads
+    from core.errors import CoreErrorCode
+    from core.tabular import TableError
 
     fmt = uploads.detect_format(upload.name or "")
     with tempfile.NamedTemporaryFile(suffix=f".{fmt}") as tmp:
@@ -193,4 +195,7 @@ def precheck_upload(user: Any, call: Call, upload: Any) -> list[RowResult]:
             tmp.write(chunk)
         tmp.flush()
         uploads.check_upload(tmp.name, fmt)
-        return precheck(user, call, tmp.name, fmt)
+        try:
+            return precheck(user, call, tmp.name, fmt)
+        except TableError:  # passed the checks, yet calamine cannot read it: a refusal, not a crash
+            raise uploads.UploadRefused(CoreErrorCode.NOT_XLSX) from None

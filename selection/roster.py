@@ -196,9 +196,13 @@ def read_frozen(data: bytes) -> list[tuple[Any, ...]] | None:
 
     import openpyxl
 
+    from core import uploads
+
     try:
+        # An uploaded document may be anything: the hostile-file checks before openpyxl sees it.
+        uploads.inspect_xlsx(io.BytesIO(data))
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (uploads.UploadRefused, zipfile.BadZipFile, OSError, KeyError, ValueError):
         return None
     try:
         rows = [tuple("" if v is None else v for v in row) for row in wb.worksheets[0].iter_rows(values_only=True)]

@@ -1,5 +1,9 @@
 """API errors keep DRF's shape: `{"field": ["message", ...]}` or `{"detail": "message"}`.
 
+Messages people read are Chinese: DRF's few untranslated refusals (a body that is no JSON) are
+worded here, its CSRF refusal by `core.api.authentication`, the rest by the translations of
+Django, DRF and `locale/`.
+
 Domain errors raised below the API (model validation, action refusals) are translated here so
 every endpoint answers them the same way: a Django `ValidationError` or an `ActionError` is a
 400 naming the field, a `NotAllowedError` is a 403. Messages stay the Chinese ones the domain
@@ -13,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -41,7 +46,20 @@ def to_api_error(exc: Exception) -> Exception:
     return exc
 
 
+def _parse_error(exc: exceptions.ParseError) -> exceptions.ParseError:
+    """DRF's parsers write "JSON parse error - <the decoder's English>" without gettext: the
+    refusal in Chinese (the decoder's words are of no use to the person)."""
+    detail = str(exc.detail)
+    if detail.startswith("JSON parse error"):
+        return exceptions.ParseError(_("请求内容不是有效的 JSON，无法解析。"))
+    if detail.startswith("Multipart form parse error"):
+        return exceptions.ParseError(_("上传的表单内容无法解析（multipart/form-data 格式有误）。"))
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, exceptions.ParseError):
+        exc = _parse_error(exc)
     response = drf_exception_handler(to_api_error(exc), context)
     # The domain error itself, or the one a view already translated (`raise to_api_error(e) from e`).
     domain = exc if isinstance(exc, ActionError) else exc.__cause__

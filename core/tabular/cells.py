@@ -201,7 +201,8 @@ def _date_text(text: str) -> datetime.date:
         try:
             return datetime.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            raise CellProblem("no_such_date", year=match[1], month=int(match[2]), day=int(match[3])) from None
+            code = "no_such_date" if 1 <= int(match[2]) <= 12 else "no_such_month"
+            raise CellProblem(code, year=match[1], month=int(match[2]), day=int(match[3])) from None
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:

@@ -34,6 +34,7 @@ RULES: dict[str, str | Promise] = {
     "decimals": gettext_lazy("最多保留 %(places)s 位小数"),
     "bad_date": gettext_lazy("日期无法识别（可填 2025-01-31、2025/1/31、2025年1月31日或 Excel 日期）"),
     "no_such_date": gettext_lazy("不是有效日期（%(year)s 年 %(month)s 月没有 %(day)s 日）"),
+    "no_such_month": gettext_lazy("不是有效日期（没有 %(month)s 月）"),
     "date_with_time": gettext_lazy("应为日期，不含时刻"),
     "future_date": gettext_lazy("日期不能晚于今天（%(today)s）"),
     "bad_year": gettext_lazy("年份应在 %(low)s 至 %(high)s 之间"),
@@ -43,7 +44,8 @@ RULES: dict[str, str | Promise] = {
     "missing_column": gettext_lazy("缺少必需的列"),
     "no_rows": gettext_lazy("文件中没有数据行"),
     "too_many_rows": gettext_lazy("数据行超过上限 %(max)s 行，请分批导入"),
-    "not_a_workbook": gettext_lazy("无法读取工作簿：%(detail)s"),
+    # The reader's own words are English: they go to the log, not to the person.
+    "not_a_workbook": gettext_lazy("无法读取工作簿，文件可能已损坏（请在 Excel 或 WPS 中另存为 .xlsx 后重新上传）"),
 }
 
 

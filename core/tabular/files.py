@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from python_calamine import CalamineWorkbook
 from core import uploads
 from core.tabular.cells import header_key, is_blank
 from core.tabular.errors import TableError, cell_error
+
+log = logging.getLogger(__name__)
 
 XLSX = uploads.XLSX
 CSV = uploads.CSV
@@ -31,18 +34,23 @@ class Workbook:
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for every unreadable file
-            raise TableError([cell_error(0, "", "", "not_a_workbook", detail=str(exc)[:200])]) from None
+            log.info("unreadable workbook %s: %s", path, exc)
+            raise TableError([cell_error(0, "", "", "not_a_workbook")]) from None
         self.names: list[str] = list(self._book.sheet_names)
 
     def rows(self, name: str | int = 0) -> list[list[Any]]:
         """Every row of a sheet (by name or position), blank rows inside kept, so that row i is
         Excel row i + 1."""
-        sheet = self._book.get_sheet_by_index(name) if isinstance(name, int) else self._book.get_sheet_by_name(name)
-        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        try:
+            sheet = self._book.get_sheet_by_index(name) if isinstance(name, int) else self._book.get_sheet_by_name(name)
+            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:  # a sheet calamine cannot read: the file's fault, said in words
+            log.info("unreadable sheet %s: %s", name, exc)
+            raise TableError([cell_error(0, "", "", "not_a_workbook")]) from None
         return rows
 
     def is_empty(self, name: str) -> bool:
-        return all(is_blank(v) for row in self._book.get_sheet_by_name(name).to_python() for v in row)
+        return all(is_blank(v) for row in self.rows(name) for v in row)
 
 
 def read_rows(path: str | Path, fmt: str) -> list[list[Any]]:

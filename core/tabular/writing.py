@@ -10,6 +10,10 @@ error workbooks, all in one house style.
 - Error workbook: the rejected rows in the file's own columns plus 原行号 at the end (so it can be
   corrected and uploaded again), each bad cell filled red with its messages as a comment, and a
   sheet 错误清单 listing row, column, value and message of every error.
+- Formulas never: a text someone else typed (a name, a cell of a rejected row) is written as a
+  string, and one a spreadsheet would take for a formula (`formula_like`: = + - @, tab, carriage
+  return, full-width ＝＋－＠) carries Excel's quote prefix, so it shows as typed and stays text
+  when edited (OWASP, CSV injection). `defuse_csv` does the same for a CSV cell: a leading '.
 
 Lists of records for people to read (exports of list pages) are `core.exports`' job.
 """
@@ -17,6 +21,8 @@ Lists of records for people to read (exports of list pages) are `core.exports`' 
 from __future__ import annotations
 
 import datetime
+import decimal
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -42,6 +48,26 @@ ERROR_SHEET = "错误清单"
 ORIGINAL_ROW = "原行号"
 YES_NO = (YES, NO)
 _INLINE_LIST = 250  # Excel caps an inline list at 255 characters
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection), full-width forms too:
+# Excel and WPS on Chinese systems take ＝ as =.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?=[\d.])[\d,]*(?:\.\d+)?")  # -12, -1,200.50: a number, no formula
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would evaluate this text: it starts (after blanks) with a trigger and
+    is not a plain signed number (a negative amount written as text stays a number)."""
+    stripped = text.lstrip(" \u3000")
+    if not stripped or stripped[0] not in FORMULA_TRIGGERS:
+        return False
+    return _PLAIN_NUMBER.fullmatch(stripped) is None
+
+
+def defuse_csv(text: str) -> str:
+    """A CSV cell's text that no spreadsheet evaluates: a formula-like text gets a leading ' (OWASP)."""
+    return "'" + text if formula_like(text) else text
 
 
 def display_width(text: str) -> int:
@@ -86,24 +112,58 @@ class WorkbookWriter:
         options: dict[str, Any] = {"constant_memory": True} if constant_memory else {}
         if not isinstance(target, (str, Path)):
             options["in_memory"] = True
+        # strings_to_formulas off: even a bare write() of a text never makes a formula.
+        options["strings_to_formulas"] = False
         self.book = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target, options)
+        self._properties: dict[int, dict[str, Any]] = {}
+        self._quoted: dict[int | None, Any] = {}
         border = {"bold": True, "border": 1}
-        self.required = self.book.add_format({**border, "bg_color": REQUIRED_FILL})
-        self.header = self.book.add_format({**border, "bg_color": OPTIONAL_FILL})
-        self.bad = self.book.add_format(
+        self.required = self.add_format({**border, "bg_color": REQUIRED_FILL})
+        self.header = self.add_format({**border, "bg_color": OPTIONAL_FILL})
+        self.bad = self.add_format(
             {"bg_color": BAD_FILL, "font_color": "#9C0006", "border": 1, "border_color": "#C00000"}
         )
-        self.bold = self.book.add_format({"bold": True})
-        self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
-        self.text = self.book.add_format({"num_format": "@"})
+        self.bold = self.add_format({"bold": True})
+        self.wrap = self.add_format({"text_wrap": True, "valign": "top"})
+        self.text = self.add_format({"num_format": "@"})
         self._formats: dict[str, Any] = {}
         self._options: Worksheet | None = None
         self._option_col = 0
 
+    def add_format(self, properties: dict[str, Any]) -> Any:
+        """A format of this workbook, remembered so that its quote-prefixed twin can be made."""
+        fmt = self.book.add_format(properties)
+        self._properties[id(fmt)] = properties
+        return fmt
+
+    def quoted(self, fmt: Any = None) -> Any:
+        """`fmt` with Excel's quote prefix: the cell is text, shown as written, even when edited."""
+        key = None if fmt is None else id(fmt)
+        if key not in self._quoted:
+            base = {} if key is None else self._properties[key]
+            self._quoted[key] = self.add_format({**base, "quote_prefix": True})
+        return self._quoted[key]
+
+    def write_text(self, ws: Worksheet, row: int, col: int, text: str, fmt: Any = None) -> None:
+        """A text someone typed, as a string cell; formula-like text quote-prefixed (never a formula)."""
+        ws.write_string(row, col, text, self.quoted(fmt) if formula_like(text) else fmt)
+
+    def write_value(self, ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """A cell as a file held it: numbers as numbers, booleans as booleans, text as safe text."""
+        if value is None or value == "":
+            if fmt is not None:
+                ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, (int, float, decimal.Decimal)):
+            ws.write_number(row, col, value, fmt)
+        else:
+            self.write_text(ws, row, col, str(value), fmt)
+
     def number_format(self, num_format: str, *, bold: bool = False) -> Any:
         key = f"{num_format}|{bold}"
         if key not in self._formats:
-            self._formats[key] = self.book.add_format({"num_format": num_format, "bold": bold})
+            self._formats[key] = self.add_format({"num_format": num_format, "bold": bold})
         return self._formats[key]
 
     # ---- sheets ---------------------------------------------------------------------------------
@@ -112,7 +172,7 @@ class WorkbookWriter:
         """A sheet with a header row (blue), its widths (given, or from the headers), row 1 frozen."""
         ws = self.book.add_worksheet(name)
         for c, header in enumerate(headers):
-            ws.write_string(0, c, header, self.header)
+            self.write_text(ws, 0, c, header, self.header)  # an error workbook repeats the file's headers
             ws.set_column(c, c, widths[c] if widths else column_width(header))
         ws.freeze_panes(1, 0)
         return ws
@@ -230,18 +290,18 @@ def error_workbook(
             value = plain_cell(raw[c]) if c < len(raw) else ""
             messages = by_cell.get((row_no, c))
             if messages:
-                ws.write(out_r, c, value if value is not None else "", out.bad)
+                out.write_value(ws, out_r, c, value, out.bad)
                 if comments < MAX_COMMENTS:
                     ws.write_comment(out_r, c, "\n".join(messages), {"x_scale": 2, "y_scale": 1.5})
                     comments += 1
-            elif value not in (None, ""):
-                ws.write(out_r, c, value)
+            else:
+                out.write_value(ws, out_r, c, value)
         ws.write_number(out_r, len(headers), row_no)
 
     listing = out.table(ERROR_SHEET, [_("行号"), _("列"), _("值"), _("错误说明")], widths=(8, 24, 24, 80))
     for r, e in enumerate(found, start=1):
-        listing.write(r, 0, e["row"] if e["row"] else "")
-        listing.write_string(r, 1, e["column"])
-        listing.write_string(r, 2, e["value"])
-        listing.write_string(r, 3, e["message"])
+        out.write_value(listing, r, 0, e["row"] if e["row"] else "")
+        out.write_text(listing, r, 1, str(e["column"]))
+        out.write_text(listing, r, 2, str(e["value"]))
+        out.write_text(listing, r, 3, str(e["message"]))
     out.close()

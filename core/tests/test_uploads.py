@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import struct
+import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from core import uploads
+from core.testing import hostile
 
 LIMITS = uploads.Limits(max_bytes=1_000_000, max_unzipped_bytes=50_000_000, max_ratio=200, max_members=50)
 
@@ -111,3 +115,65 @@ def test_check_upload_on_disk(tmp_path: Path, settings: object) -> None:
     good = tmp_path / "good.xlsx"
     good.write_bytes(real_xlsx())
     uploads.check_upload(good, "xlsx", LIMITS)
+
+
+def test_a_directory_that_understates_a_size_is_refused_by_what_the_part_unpacks_to() -> None:
+    """Finding 10: 1,000 bytes declared, 31 MB inside. The declared sizes pass every cap; the part
+    itself is unpacked as a stream and refused at the first byte past its declaration."""
+    data = hostile.understated_xlsx()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.getinfo(hostile.SHEET)
+        assert sheet.file_size == hostile.DECLARED  # what the directory says
+        start = sheet.header_offset + 30 + len(sheet.filename)
+        real = len(zlib.decompressobj(-zlib.MAX_WBITS).decompress(data[start:]))
+    assert real > 30 * 1024 * 1024 and len(data) < 200 * 1024  # what it is
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect_xlsx(io.BytesIO(data))
+    assert refused.value.code == "zip_size"
+    assert refused.value.message == "工作簿中的部件实际大小与声明不符，疑似压缩炸弹，已拒绝。"
+    # The same through the one entry point the pages and the API call, on a path and a file object.
+    path = Path(tempfile.mkdtemp()) / "u.xlsx"
+    path.write_bytes(data)
+    for source in (path, io.BytesIO(data)):
+        with pytest.raises(uploads.UploadRefused):
+            uploads.check_upload(source, uploads.XLSX)
+
+
+def test_a_local_header_that_disagrees_with_the_directory_is_refused() -> None:
+    data = bytearray(real_xlsx())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+    struct.pack_into("<I", data, member.header_offset + 22, member.file_size * 50)
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect_xlsx(io.BytesIO(bytes(data)))
+    assert refused.value.code == "zip_size"
+
+
+def test_a_part_whose_crc_does_not_match_is_refused() -> None:
+    data = bytearray(real_xlsx())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+    # Flip the CRC in the central directory record of the sheet (offset 16) and its local header (14).
+    name = member.filename.encode()
+    at = data.find(name, data.find(b"PK\x01\x02")) - 46
+    struct.pack_into("<I", data, at + 16, member.CRC ^ 1)
+    struct.pack_into("<I", data, member.header_offset + 14, member.CRC ^ 1)
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect_xlsx(io.BytesIO(bytes(data)))
+    assert refused.value.code == "not_xlsx"
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        (hostile.csv_with_nul(), "csv_binary", "二进制内容"),
+        (hostile.csv_utf16(), "csv_encoding", "UTF-16 编码"),
+    ],
+    ids=["nul", "utf16"],
+)
+def test_csv_checks_run_on_an_uploaded_file_before_anything_stores_it(data: bytes, code: str, words: str) -> None:
+    upload = io.BytesIO(data)
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.check_upload(upload, uploads.CSV)
+    assert refused.value.code == code and words in refused.value.message
+    uploads.check_upload(io.BytesIO("企业名称\r\n荣昌\r\n".encode("gb18030")), uploads.CSV)

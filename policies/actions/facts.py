@@ -45,9 +45,11 @@ def refusal(model: type[Any], exc: ValidationError) -> ActionError:
             label = str(model._meta.get_field(name).verbose_name)
         except Exception:
             label = name
-        return ActionError(
-            PolicyErrorCode.INVALID, f"{label}：{'；'.join(str(m) for e in errors for m in e)}", field=name
-        )
+        messages = [str(m) for e in errors for m in e]
+        stem = label.split("（")[0]
+        if all(m.startswith(stem) for m in messages):  # the message names the field already (a ceiling)
+            return ActionError(PolicyErrorCode.INVALID, "；".join(messages), field=name)
+        return ActionError(PolicyErrorCode.INVALID, f"{label}：{'；'.join(messages)}", field=name)
     return ActionError(PolicyErrorCode.INVALID, "；".join(str(m) for m in exc.messages))
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from core import tabular
 from core.tabular import CellError, CellProblem, TableError, header_key, is_blank, read_number
+from core.validators import AtMost
 from policies.batch.columns import (
     BOOL,
     CASE_ITEM,
@@ -52,6 +53,7 @@ from policies.batch.columns import (
     YEAR_RANGE,
     Column,
 )
+from policies.models.facts import ceiling
 from policies.rules.facts import SCHEMAS, Facts
 from policies.rules.params import Params
 
@@ -66,6 +68,7 @@ RULES: dict[str, Any] = {
     "rate_decimals": gettext_lazy("利率以百分数填写，最多四位小数（如 4.35 或 4.35%）"),
     "ppm_integer": gettext_lazy("列名为 %(name)s 时利率以百万分之一为单位，应为整数（如 43500；或写成 4.35%）"),
     "end_before_start": gettext_lazy("不能早于“%(other)s”（%(date)s）"),
+    "above_ceiling": gettext_lazy("不能超过%(bound)s"),
     "duplicate_id": gettext_lazy("编号 %(id)s 重复（第 %(rows)s 行）"),
     "unknown_enterprise": gettext_lazy("企业编号 %(id)s 不在 enterprises 工作表中"),
     "unknown_sheet": gettext_lazy("不是事实种类，工作表名应为：%(kinds)s（或“%(notes)s”）"),
@@ -100,7 +103,16 @@ def read_year(value: Any) -> int:
     return tabular.read_year(value, low=low, high=high)
 
 
-def read_yuan(value: Any) -> int:
+def _at_most(number: Any, limit: AtMost | None) -> None:
+    """The column's ceiling (the fact model's, `policies.models.facts`), else the workbook's own."""
+    if limit is None:
+        if number > MAX_FEN:
+            raise Bad("too_large")
+    elif number > limit.limit:
+        raise Bad("above_ceiling", bound=limit.bound_text())
+
+
+def read_yuan(value: Any, limit: AtMost | None = None) -> int:
     """Yuan with at most two decimals → fen."""
     number = read_number(value)
     if number < 0:
@@ -108,20 +120,25 @@ def read_yuan(value: Any) -> int:
     fen = number * 100
     if fen != fen.to_integral_value():
         raise Bad("yuan_decimals")
-    if fen > MAX_FEN:
-        raise Bad("too_large")
+    _at_most(fen, limit)
     return int(fen)
 
 
-def read_fen(value: Any, column: Column) -> int:
+def read_fen(value: Any, column: Column, limit: AtMost | None = None) -> int:
     number = read_number(value)
     if number < 0:
         raise Bad("negative")
     if number != number.to_integral_value():
         raise Bad("fen_integer", name=column.name, alias=column.alias)
-    if number > MAX_FEN:
-        raise Bad("too_large")
+    _at_most(number, limit)
     return int(number)
+
+
+def read_count(value: Any, limit: AtMost | None = None) -> int:
+    number = read_whole(value)
+    if limit is not None and number > limit.limit:
+        raise Bad("above_ceiling", bound=limit.bound_text())
+    return number
 
 
 def read_percent(value: Any) -> int:
@@ -166,14 +183,16 @@ def _platforms(params: Params) -> dict[str, str]:
     return out
 
 
-def reader(column: Column, *, alias: bool, params: Params) -> Callable[[Any], Any]:
-    """The function that turns a non-blank cell of `column` into the contract's value; `alias`:
-    the header was the Chinese alias (money in yuan, rates in per cent)."""
+def reader(column: Column, *, alias: bool, params: Params, kind: str = "") -> Callable[[Any], Any]:
+    """The function that turns a non-blank cell of `column` (of the sheet `kind`) into the
+    contract's value; `alias`: the header was the Chinese alias (money in yuan, rates in per cent).
+    Money and counts are held to the ceilings of the fact models, as on the pages and the API."""
     cell = column.cell
+    limit = ceiling(kind, column.name)
     if cell == ID:
         return lambda v: read_whole(v, low=1, high=MAX_ID)
     if cell == COUNT:
-        return read_whole
+        return lambda v: read_count(v, limit)
     if cell == RANK:
         return lambda v: read_whole(v, low=1)
     if cell == YEAR:
@@ -181,7 +200,7 @@ def reader(column: Column, *, alias: bool, params: Params) -> Callable[[Any], An
     if cell == DATE:
         return tabular.read_date
     if cell == MONEY:
-        return read_yuan if alias else (lambda v: read_fen(v, column))
+        return (lambda v: read_yuan(v, limit)) if alias else (lambda v: read_fen(v, column, limit))
     if cell == RATE:
         return read_percent if alias else (lambda v: read_ppm(v, column))
     if cell == BOOL:
@@ -256,7 +275,7 @@ def read_sheet(kind: str, raw: list[list[Any]], params: Params, errors: list[Cel
     for column in COLUMNS[kind]:
         if column.name in found:
             index, alias, written = found[column.name]
-            plan.append((column, index, written, reader(column, alias=alias, params=params)))
+            plan.append((column, index, written, reader(column, alias=alias, params=params, kind=kind)))
         else:
             plan.append((column, -1, column.alias, None))
     for offset, row in enumerate(raw[1:], start=2):

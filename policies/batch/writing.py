@@ -42,6 +42,7 @@ from policies.batch.columns import (
     Column,
 )
 from policies.explain import reason_text, render_step
+from policies.models.facts import ceiling
 from policies.rules.params import Params
 
 DETAIL_SHEET = "奖补明细"
@@ -92,14 +93,17 @@ def _inline_list(column: Column, params: Params) -> list[str]:
     return options if sum(len(o) + 1 for o in options) < 250 else []
 
 
-def _rule(column: Column, params: Params) -> str:
+def _rule(column: Column, params: Params, kind: str = "") -> str:
     parts = []
+    limit = ceiling(kind, column.name)
     if column.cell == MONEY:
         parts.append(_("按元填写，最多两位小数（列名用 %(name)s 时按分填写整数）") % {"name": column.name})
     elif column.cell == RATE:
         parts.append(_("按百分数填写，如 4.35（列名用 %(name)s 时按百万分之一填写整数）") % {"name": column.name})
     elif column.cell == DATE:
         parts.append(_("日期，如 2025-01-31"))
+    if limit is not None:
+        parts.append(_("不超过%(bound)s") % {"bound": limit.bound_text()})
     if column.help:
         parts.append(str(column.help))
     if column.cell == PLATFORM:
@@ -134,7 +138,7 @@ def write_template(target: str | Path, params: Params) -> None:
             column.alias,
             column.name,
             _("是") if column.required and column.cell != BOOL else _("否"),
-            _rule(column, params),
+            _rule(column, params, kind),
         )
         for kind, columns in COLUMNS.items()
         for column in columns
@@ -147,7 +151,7 @@ def write_template(target: str | Path, params: Params) -> None:
             TemplateColumn(
                 column.alias,
                 required=column.required and column.cell != BOOL,
-                help=f"{column.name}\n{_rule(column, params)}",
+                help=f"{column.name}\n{_rule(column, params, kind)}",
                 choices=options
                 if (options := _choices(column, params)) and sum(len(o) + 1 for o in options) < 250
                 else (),
@@ -255,7 +259,7 @@ def write_awards(
         if reason not in reasons:
             reasons[reason] = reason_text(reason)
         detail.write_number(r, 0, int(row["enterprise"]))
-        detail.write_string(r, 1, str(row["name"] or ""))
+        out.write_text(detail, r, 1, str(row["name"] or ""))  # a name from the facts workbook: never a formula
         detail.write_string(r, 2, labels.get(item, item))
         detail.write_string(r, 3, item)
         detail.write_number(r, 4, int(row["ref"]))
@@ -307,6 +311,6 @@ def write_awards(
         lines.append((_("事实行数：%(kind)s") % {"kind": kind}, str(n)))
     for i, (label, value) in enumerate(lines):
         run.write_string(i, 0, label, bold)
-        run.write_string(i, 1, value)
+        out.write_text(run, i, 1, value)  # the source names the file as its user called it
     out.close()
     return {"rows": awards.height, "winners": winners, "total_fen": total_fen, "sheets": sheets}

@@ -11,9 +11,9 @@ corrects any fact with a reason (`policies.actions.facts.do_correct_fact`).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -22,9 +22,38 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChangeLoggedModel
 from core.roles import Role
 from core.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
+from core.validators import AtMost
 
 MONEY = [MinValueValidator(0)]
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+# Ceilings of what is reported (security review, finding 1: two costs of 2^63-1 fen wrapped the
+# sum into a negative award). Each is far above any real figure of a district's enterprise and far
+# below where a sum of them could overflow 64 bits. Money in fen (1亿元 = 10^10 fen). The pages,
+# the API, corrections and the facts workbook of the batch command all read them from here
+# (`ceiling(kind, column)`); the engine refuses an implausible result besides
+# (`policies.rules.facts.MAX_AWARD_FEN`).
+YI_FEN = 10**10
+MAX_COST_FEN = YI_FEN  # one period's rent or broadband: 1亿元
+MAX_INVESTMENT_FEN = 10 * YI_FEN  # a platform project: 10亿元
+MAX_STORE_TURNOVER_FEN = 100 * YI_FEN  # a store's first full year: 100亿元
+MAX_STORE_COST_FEN = 10 * YI_FEN  # a store's yearly operating cost: 10亿元
+MAX_BRAND_FEN = YI_FEN  # a brand's award, decided or from the upper level: 1亿元
+MAX_ORDERS = 10**9  # orders of one enterprise in a year: 10亿单
+MAX_TRANSACTIONS_FEN = 10_000 * YI_FEN  # one enterprise's yearly e-commerce volume: 1万亿元
+MAX_CASE_FEN = YI_FEN  # a case-by-case decision: 1亿元
+MAX_TRAINEES = 10**6  # trainees of one enterprise in a year: 100万人
+MAX_TRAINING_FEN = YI_FEN  # training cost of a year: 1亿元
+MAX_PRINCIPAL_FEN = 100 * YI_FEN  # a loan's principal: 100亿元
+
+
+def fen_validators(limit: int, label: Any) -> list[Any]:
+    """Validators of an amount in fen: not negative, at most `limit` (named by `label`)."""
+    return [*MONEY, AtMost(limit, label)]
+
+
+def count_validators(limit: int, label: Any, unit: Any) -> list[Any]:
+    return [MinValueValidator(0), AtMost(limit, label, unit)]
 
 
 class EnterpriseFact(ChangeLoggedModel):
@@ -74,7 +103,7 @@ class ParkCost(EnterpriseFact):
     cost_kind = models.CharField(_("费用类别"), max_length=16, choices=CostKind.choices)
     period_start = models.DateField(_("起始日期"))
     period_end = models.DateField(_("截止日期"), help_text=_("含当日"))
-    amount_fen = models.BigIntegerField(_("金额（分）"), validators=MONEY)
+    amount_fen = models.BigIntegerField(_("金额（分）"), validators=fen_validators(MAX_COST_FEN, _("金额")))
 
     class Meta:
         verbose_name = _("场租宽带费用")
@@ -101,7 +130,9 @@ class PlatformProject(EnterpriseFact):
 
     name = models.CharField(_("项目名称"), max_length=128)
     year = models.PositiveSmallIntegerField(_("申报年度"), validators=YEAR)
-    investment_fen = models.BigIntegerField(_("项目投入（分）"), validators=MONEY)
+    investment_fen = models.BigIntegerField(
+        _("项目投入（分）"), validators=fen_validators(MAX_INVESTMENT_FEN, _("项目投入"))
+    )
     own_funds = models.BooleanField(_("利用自有资金"), default=False)
 
     class Meta:
@@ -126,8 +157,12 @@ class FlagshipStore(EnterpriseFact):
     opened_on = models.DateField(_("开店日期"))
     newly_opened = models.BooleanField(_("新开设"), default=True)
     running_normally = models.BooleanField(_("正常运行"), default=True)
-    year_turnover_fen = models.BigIntegerField(_("满一年交易额（分）"), validators=MONEY)
-    year_operating_cost_fen = models.BigIntegerField(_("年运营费用（分）"), validators=MONEY)
+    year_turnover_fen = models.BigIntegerField(
+        _("满一年交易额（分）"), validators=fen_validators(MAX_STORE_TURNOVER_FEN, _("满一年交易额"))
+    )
+    year_operating_cost_fen = models.BigIntegerField(
+        _("年运营费用（分）"), validators=fen_validators(MAX_STORE_COST_FEN, _("年运营费用"))
+    )
 
     class Meta:
         verbose_name = _("第三方平台旗舰店")
@@ -175,7 +210,9 @@ class BrandRecognition(EnterpriseFact):
     brand_kind = models.CharField(_("品牌类别"), max_length=16, choices=BrandKind.choices)
     name = models.CharField(_("品牌名称"), max_length=128)
     amount_fen = models.BigIntegerField(
-        _("认定金额（分）"), validators=MONEY, help_text=_("区级：领导小组决定的金额；国家级、市级：上级补助金额")
+        _("认定金额（分）"),
+        validators=fen_validators(MAX_BRAND_FEN, _("认定金额")),
+        help_text=_("区级：领导小组决定的金额；国家级、市级：上级补助金额"),
     )
     document_no = models.CharField(_("文号"), max_length=64, blank=True)
 
@@ -194,7 +231,7 @@ class OrderVolume(EnterpriseFact):
     kind = "orders"
 
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
-    orders = models.BigIntegerField(_("年交易单数"), validators=MONEY)
+    orders = models.BigIntegerField(_("年交易单数"), validators=count_validators(MAX_ORDERS, _("年交易单数"), _("单")))
 
     class Meta:
         verbose_name = _("农特产品线上交易单数")
@@ -212,7 +249,9 @@ class TransactionVolume(EnterpriseFact):
     kind = "transactions"
 
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
-    amount_fen = models.BigIntegerField(_("年电商交易额（分）"), validators=MONEY)
+    amount_fen = models.BigIntegerField(
+        _("年电商交易额（分）"), validators=fen_validators(MAX_TRANSACTIONS_FEN, _("年电商交易额"))
+    )
 
     class Meta:
         verbose_name = _("年电子商务交易额")
@@ -261,7 +300,7 @@ class CaseAward(EnterpriseFact):
 
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
     item = models.CharField(_("政策条目"), max_length=32)
-    amount_fen = models.BigIntegerField(_("决定金额（分）"), validators=MONEY)
+    amount_fen = models.BigIntegerField(_("决定金额（分）"), validators=fen_validators(MAX_CASE_FEN, _("决定金额")))
     decision_no = models.CharField(_("决定文号"), max_length=64)
 
     class Meta:
@@ -279,8 +318,10 @@ class TrainingRecord(EnterpriseFact):
     kind = "training"
 
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR)
-    trainees = models.PositiveIntegerField(_("培训人数"))
-    cost_fen = models.BigIntegerField(_("培训费用（分）"), validators=MONEY)
+    trainees = models.PositiveIntegerField(
+        _("培训人数"), validators=count_validators(MAX_TRAINEES, _("培训人数"), _("人"))
+    )
+    cost_fen = models.BigIntegerField(_("培训费用（分）"), validators=fen_validators(MAX_TRAINING_FEN, _("培训费用")))
 
     class Meta:
         verbose_name = _("电子商务人才培训")
@@ -300,7 +341,9 @@ class Loan(EnterpriseFact):
     kind = "loans"
 
     bank = models.CharField(_("贷款银行"), max_length=128)
-    principal_fen = models.BigIntegerField(_("贷款本金（分）"), validators=MONEY)
+    principal_fen = models.BigIntegerField(
+        _("贷款本金（分）"), validators=fen_validators(MAX_PRINCIPAL_FEN, _("贷款本金"))
+    )
     loan_date = models.DateField(_("放款日期"))
     repaid_on = models.DateField(
         _("还款或到期日"), null=True, blank=True, help_text=_("贴息计至前一日（算头不算尾）；贷款期超过两年的可不填")
@@ -370,3 +413,16 @@ FACT_MODELS: dict[str, type[EnterpriseFact]] = {
         OtherSubsidy,
     )
 }
+
+
+def ceiling(kind: str, column: str) -> AtMost | None:
+    """The ceiling of a fact's column (`AtMost` on the model field), for the forms and the facts
+    workbook; None for a column without one."""
+    model = FACT_MODELS.get(kind)
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(column)
+    except FieldDoesNotExist:
+        return None
+    return next((v for v in getattr(field, "validators", ()) if isinstance(v, AtMost)), None)

@@ -1,9 +1,13 @@
 """What every item of a pack shares: the computation context, exact money arithmetic, month masks,
 and the declarative `Rule` each item module fills in.
 
-Money: integer fen throughout. A product (amount × rate in ppm, principal × rate × share × days) is
-taken in Int128, so nothing overflows however large the facts; every division rounds half up to the
-fen: round(n / d) = floor((2n + d) / 2d) for n ≥ 0, d > 0 — exact, no float anywhere.
+Money: integer fen throughout. A product (amount × rate in ppm, principal × rate × share × days)
+and a sum of facts (the lines of a cost, the orders of a year) are taken in Int128, so nothing wraps
+however large or many the facts (Polars' Int64 sums wrap silently: two costs of 2^63-1 fen made a
+negative award); every division rounds half up to the fen: round(n / d) = floor((2n + d) / 2d) for
+n ≥ 0, d > 0 — exact, no float anywhere. `awards` casts an amount to Int64 only after checking it:
+a result below zero or above `MAX_AWARD_FEN` becomes 0 with reason `implausible_amount` and a step
+`implausible_amount` in the trace that says why.
 
 Months: a month is an integer index (1970-01 = 0). A year's months are a 12-bit mask (bit 0 =
 January), so "the months of this cost that fall in residence year 3 while the enterprise was
@@ -25,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from policies.rules.facts import AWARD_SCHEMA, Facts
+from policies.rules.facts import AWARD_SCHEMA, MAX_AWARD_FEN, Facts
 from policies.rules.params import PPM, DatedValue, Params
 
 TRACE_DTYPE = AWARD_SCHEMA["trace"]
@@ -33,6 +37,7 @@ STEP_DTYPE = pl.Struct({"step": pl.String, "values": pl.String})
 EPOCH_YEAR = 1970
 FULL_YEAR_MASK = (1 << 12) - 1
 FAR_FUTURE_MONTH = 1_000_000  # a residency without exit date runs on
+IMPLAUSIBLE = "implausible_amount"  # the reason and the step of an amount outside 0..MAX_AWARD_FEN
 
 
 # ---- exact arithmetic -------------------------------------------------------------------------
@@ -60,6 +65,11 @@ def round_half_up(numerator: int, denominator: int) -> int:
     if numerator < 0 or denominator <= 0:
         raise ValueError("round_half_up takes a non-negative numerator and a positive denominator")
     return (2 * numerator + denominator) // (2 * denominator)
+
+
+def wide_sum(expr: pl.Expr) -> pl.Expr:
+    """A sum that cannot wrap: taken in Int128 (an Int64 sum wraps silently past 2^63)."""
+    return wide(expr).sum()
 
 
 def clip_to_int64(expr: pl.Expr, cap: pl.Expr | int) -> pl.Expr:
@@ -281,16 +291,29 @@ def awards(
     """AWARD_SCHEMA rows of a rule's frame; with `steps`, the trace of every row — or only of the
     rows of the enterprises in `trace_for`, the others' trace being null. (With steps this collects
     the frame once: traces are assembled from the computed columns.)"""
+    # The bound on every amount, checked in Int128 before the cast: an amount outside 0..MAX_AWARD_FEN
+    # is refused (0, implausible_amount), never stored or paid.
+    raw = wide(pl.col(amount))
+    plausible = raw.is_between(0, MAX_AWARD_FEN, closed="both").fill_null(True)
     columns = [
         pl.col("enterprise").cast(pl.Int64),
         pl.col("item").cast(pl.String),
         pl.col("ref").cast(pl.Int64),
         pl.col("year").cast(pl.Int32),
-        pl.col(amount).cast(pl.Int64).alias("amount_fen"),
-        pl.col(reason).cast(pl.String).alias("reason"),
+        pl.when(plausible).then(raw).otherwise(0).cast(pl.Int64).alias("amount_fen"),
+        pl.when(plausible).then(pl.col(reason)).otherwise(pl.lit(IMPLAUSIBLE)).cast(pl.String).alias("reason"),
     ]
     if steps is None:
         return frame.select(*columns, pl.lit(None, dtype=TRACE_DTYPE).alias("trace"))
+    steps = [
+        *steps,
+        Step(
+            IMPLAUSIBLE,
+            values(amount_fen=pl.col("_raw_fen"), max_fen=pl.lit(MAX_AWARD_FEN)),
+            when=~pl.col("_plausible"),
+        ),
+    ]
+    frame = frame.with_columns(raw.alias("_raw_fen"), plausible.alias("_plausible"))
     computed = frame.with_row_index("_row").collect()
     if trace_for is None:
         return computed.select(columns).with_columns(assemble_trace(computed, steps).alias("trace")).lazy()

@@ -24,6 +24,8 @@ STEPS: dict[str, str] = {
     "per_unit": "A count times an amount per unit. values: count, per_unit_fen, amount_fen.",
     "cap": "The item's cap cut the amount. values: amount_fen (before), cap_fen, paid_fen.",
     "fixed_amount": "A fixed award. values: amount_fen.",
+    "implausible_amount": "The computed amount lies below zero or above the largest award the engine hands out "
+    "(facts.MAX_AWARD_FEN): refused, not paid. values: amount_fen (as computed, in Int128), max_fen.",
     "quota": "A yearly quota of the district's selection in its ranking order. values: rank, position, quota, ok.",
     # park_costs
     "residence": "Residence in a district park. values: first_entry (residence years count from it), "
@@ -98,5 +100,7 @@ REASONS: dict[str, str] = {
     "rate_missing": "The loan has no rate (or a negative principal).",
     "outside_window": "No day of the loan's two-year window (before repayment) falls in the year.",
     "rule_not_set": "The district has not set the rule (training mode none).",
+    "implausible_amount": "The amount computed from the facts is negative or implausibly large (above "
+    "facts.MAX_AWARD_FEN): refused rather than stored or paid; the facts need checking.",
     "invalid_fact": "The fact cannot be used (negative amount, period ending before it starts, no decision document).",
 }

@@ -148,6 +148,13 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
     },
 }
 
+# The largest award the engine hands out: 10亿元. No item of a district's pack comes near it (the
+# largest, a case-by-case decision, is at most 1亿元 as a fact), so a larger result comes from
+# implausible facts; the engine refuses it (reason `implausible_amount`, amount 0) rather than pay
+# it, and a negative result the same way. Every amount is computed in Int128 before this check, so
+# nothing wraps on the way; below it, even millions of awards add up far inside Int64.
+MAX_AWARD_FEN = 10**11
+
 # The awards the engine returns: one row per enterprise, item and thing (`ref`: project, store or
 # loan id; 0 when the item is per enterprise). Zero rows are kept when the enterprise had a fact
 # for the item, with the reason. `trace` is a list of structs {step: code, values: JSON text} that

@@ -135,10 +135,11 @@ def test_row_order_of_the_facts_does_not_matter(population: tuple[dict, Facts]) 
 
 
 def test_loan_interest_is_exact_for_huge_products() -> None:
-    """principal × rate × share × days reaches 10^24 (beyond Int64): checked against Python ints."""
+    """principal × rate × share × days reaches 10^25 (beyond Int64): checked against Python ints.
+    (Principals up to 200亿元 keep every award under the engine's bound, facts.MAX_AWARD_FEN.)"""
     rng = np.random.default_rng(11)
     n = 300
-    principal = rng.integers(10**9, 10**14, n)  # up to 1 trillion yuan
+    principal = rng.integers(10**9, 2 * 10**12, n)  # up to 200亿元
     actual = rng.integers(10_000, 90_000, n)
     bench_rate = rng.integers(10_000, 90_000, n)
     start = datetime.date(2024, 1, 1)
@@ -171,6 +172,7 @@ def test_loan_interest_is_exact_for_huge_products() -> None:
     params = PARAMS.overlay({"loan_cap_per_year_fen": [{"value": 10**18, "effective": "2025-01-01"}]})
     got = compute(facts, params, YEAR, items=["loan_interest"], trace=False).sort("ref")
     expected = []
+    products = []
     for i in range(n):
         window_end = (
             dates[i].replace(year=dates[i].year + 2)
@@ -183,8 +185,9 @@ def test_loan_interest_is_exact_for_huge_products() -> None:
         numerator = int(principal[i]) * min(int(actual[i]), int(bench_rate[i])) * 500_000 * days
         denominator = 365 * 10**12
         expected.append((2 * numerator + denominator) // (2 * denominator))
+        products.append(numerator)
     assert got["amount_fen"].to_list() == expected
-    assert max(expected) > 2**40  # really large amounts
+    assert max(expected) > 2**34 and max(products) > 2**63  # really large amounts, products beyond Int64
 
 
 def test_an_item_alone_is_before_the_general_rules() -> None:

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core import uscc
+from core.api.fields import DateField
 from core.api.serializers import CreditCodeField, LoggedModelSerializer, uscc_message
 from core.privacy import mask_phone
 from core.roles import Role
 from core.scoping import CHANGE, VIEW, restrict
+from core.validators import not_in_future
 from regions.models import QuotaUnit, Region
 from registry.actions.bases import do_update_base
 from registry.actions.enterprises import do_register_enterprise
@@ -112,8 +114,12 @@ class EnterpriseSerializer(LoggedModelSerializer):
         label=_("入驻基地"),
         help_text="仅新增时：同时登记入驻该基地（基地运营主体必填，且只能是本基地）",
     )
-    entered_on = serializers.DateField(
-        write_only=True, required=False, label=_("入驻日期"), help_text="仅新增时：入驻日期，默认今天"
+    entered_on = DateField(
+        write_only=True,
+        required=False,
+        label=_("入驻日期"),
+        help_text="仅新增时：入驻日期，默认今天；不能晚于今天",
+        validators=[not_in_future],  # the residency's own rule, checked before the enterprise is written
     )
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import restrict_fields
+from core.validators import not_in_future
 from regions.forms.fields import RegionCodeField
 from registry.models import Base, Enterprise
 
@@ -58,7 +59,11 @@ class EnterpriseCreateForm(forms.ModelForm):
     region_code = RegionCodeField(label=_("注册地区代码"))
     base = forms.ModelChoiceField(label=_("入驻基地"), queryset=Base.objects.none(), required=False)
     entered_on = forms.DateField(
-        label=_("入驻日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("入驻日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+        validators=[not_in_future],  # the rule of the import and the API
     )
 
     class Meta:
@@ -84,9 +89,3 @@ class EnterpriseCreateForm(forms.ModelForm):
         region = self.cleaned_data["region_code"]
         self.instance.region = region
         return region
-
-    def clean_entered_on(self) -> Any:
-        value = self.cleaned_data.get("entered_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("入驻日期不能晚于今天。"))
-        return value

@@ -23,6 +23,7 @@ from core import tasks, uploads
 from core.audit import audit_context
 from core.models import ChangeLog, Job
 from core.scoping import ADD, CHANGE, can
+from core.tabular import TableError
 from core.tasks import Progress, job_for
 from core.workflow import transition
 from registry.actions.imports import Outcome, import_bases, import_roster_batches
@@ -63,15 +64,8 @@ def start_import(user: User, kind: str, uploaded_file: Any, mode: str = ALL_OR_N
         raise PermissionDenied
     name = getattr(uploaded_file, "name", "") or ""
     fmt = uploads.detect_format(name)
-    size = getattr(uploaded_file, "size", None)
-    if size is None:
-        uploaded_file.seek(0, 2)
-        size = uploaded_file.tell()
-    uploads.check_size(size)
-    uploaded_file.seek(0)
-    if fmt == uploads.XLSX:
-        uploads.inspect_xlsx(uploaded_file)
-        uploaded_file.seek(0)
+    # Every check of the format (the pre-check's too): a refused file never becomes a job.
+    uploads.check_upload(uploaded_file, fmt)
     job = Job(
         kind=JOB_PREFIX + kind,
         owner=user,
@@ -114,6 +108,10 @@ def run_import(job: Job) -> None:
             table = read_table(path, fmt, kind)
         except uploads.UploadRefused as refused:
             _finish(job, Job.Status.FAILED, {"message": refused.message, "errors": [], "error_count": 0})
+            return
+        except TableError as unreadable:  # a workbook calamine cannot read: its words, not a crash
+            text = "；".join(e.message for e in unreadable.errors)
+            _finish(job, Job.Status.FAILED, {"message": text, "errors": [], "error_count": 0})
             return
         timings["read"] = time.perf_counter() - started
         _set(job, total=len(table.rows))

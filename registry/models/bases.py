@@ -10,13 +10,13 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
 from core.models import ChangeLoggedModel, TimelineEvent
 from core.roles import Role
 from core.scoping import CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
+from core.validators import not_in_future
 from core.workflow import Transitions
 from registry.models.enterprises import NAME_KEY
 
@@ -66,7 +66,7 @@ class Base(ChangeLoggedModel):
     area_m2 = models.DecimalField(
         _("电子商务办公建筑面积（平方米）"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    operating_since = models.DateField(_("投入运营日期"))
+    operating_since = models.DateField(_("投入运营日期"), validators=[not_in_future])  # the import's rule
     status = models.CharField(
         _("状态"), max_length=16, choices=BaseStatus.choices, default=BaseStatus.CANDIDATE, editable=False
     )
@@ -109,8 +109,6 @@ class Base(ChangeLoggedModel):
         if not result.ok:
             raise ValidationError({"operator_credit_code": _("运营主体统一社会信用代码校验未通过。")})
         self.operator_credit_code = result.code
-        if self.operating_since and self.operating_since > timezone.localdate():
-            raise ValidationError({"operating_since": _("投入运营日期不能晚于今天。")})
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str) -> Q | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChangeLoggedModel
 from core.roles import Role
 from core.scoping import ADD, CHANGE, EXPORT, VIEW, Scope, ScopedQuerySet
+from core.validators import not_in_future
 
 
 class Residency(ChangeLoggedModel):
@@ -22,8 +23,9 @@ class Residency(ChangeLoggedModel):
     base = models.ForeignKey(
         "registry.Base", verbose_name=_("基地"), on_delete=models.PROTECT, related_name="residencies", db_index=False
     )
-    entered_on = models.DateField(_("入驻日期"))
-    left_on = models.DateField(_("迁出日期"), null=True, blank=True)
+    # Not in the future, by the rule the roster import applies (every path: API, pages, actions).
+    entered_on = models.DateField(_("入驻日期"), validators=[not_in_future])
+    left_on = models.DateField(_("迁出日期"), null=True, blank=True, validators=[not_in_future])
     note = models.CharField(_("备注"), max_length=255, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from core.models import ChangeLog, Job
+from core.testing import hostile
 from portal.testing.world import World, code
 from regions.models import Region
 from registry.imports.columns import ROSTER_COLUMNS
@@ -515,3 +516,25 @@ def test_yes_and_no_in_the_platform_words(login: Any) -> None:
         )
     )
     assert stored == {code(100 + n): n in (1, 3, 5, 7) for n in words}
+
+
+def test_a_workbook_whose_directory_understates_a_part_is_refused_before_any_job(login: Any) -> None:
+    """Finding 10: the part declares 1,000 bytes and unpacks to 31 MB; refused up front in words."""
+    response = upload(login("operator_rc"), hostile.understated_xlsx())
+    assert response.status_code == 400
+    assert "实际大小与声明不符，疑似压缩炸弹，已拒绝" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [(hostile.csv_with_nul(), "CSV 文件含有二进制内容"), (hostile.csv_utf16(), "CSV 文件为 UTF-16 编码")],
+    ids=["nul", "utf16"],
+)
+def test_a_csv_the_checks_refuse_never_becomes_a_job(login: Any, data: bytes, words: str) -> None:
+    """Finding 12: the page runs the CSV checks of the API (core.uploads.check_upload) before it
+    creates the job, as docs/imports.md says."""
+    response = upload(login("operator_rc"), data, name="roster.csv")
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert Job.objects.count() == 0

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.acting import acting_user
+from core.api.fields import DateField
 from core.api.permissions import ScopedPermission
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError, CoreErrorCode
@@ -112,12 +113,12 @@ class NoticeDraftSerializer(serializers.Serializer):
 
 
 class PublishSerializer(serializers.Serializer):
-    starts_on = serializers.DateField(required=False, help_text="公示开始日（第 1 日），默认今天")
+    starts_on = DateField(required=False, help_text="公示开始日（第 1 日），默认今天")
 
 
 class DesignateSerializer(serializers.Serializer):
     document_no = serializers.CharField(max_length=64, help_text="认定文号")
-    date = serializers.DateField(help_text="认定日期（须在公示期届满之后）")
+    date = DateField(help_text="认定日期（须在公示期届满之后）")
 
 
 class ObjectionLodgeSerializer(serializers.Serializer):

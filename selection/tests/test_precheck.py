@@ -102,3 +102,27 @@ def test_the_result_downloads_as_a_workbook(world: World, login) -> None:
     assert header[:3] == ("行", "园区名称", "结论")
     assert first[0] == 2 and first[2] == "不予受理"
     assert "covered_by_existing_base" in first[3] and "documents_missing" in first[3]
+
+
+def test_a_workbook_whose_directory_understates_a_part_is_refused_in_words(world: World, login) -> None:
+    """Finding 10: the pre-check (page and API) refuses it with the hostile-file message instead of
+    handing it to calamine (which failed with a 500)."""
+    from rest_framework.test import APIClient
+
+    from core.testing import hostile
+
+    call = Call.objects.create(
+        title="第九批", document_no="x", deadline=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC), status="open"
+    )
+    data = hostile.understated_xlsx()
+    client = APIClient()
+    client.force_authenticate(world.users["prov_js"])
+    response = client.post(
+        f"/api/calls/{call.pk}/precheck/", {"file": SimpleUploadedFile("c.xlsx", data)}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"file": ["工作簿中的部件实际大小与声明不符，疑似压缩炸弹，已拒绝。"]}
+    assert response["X-Error-Code"] == "zip_size"
+    page = login("prov_js").post(f"/selection/calls/{call.pk}/precheck/", {"file": SimpleUploadedFile("c.xlsx", data)})
+    assert page.status_code in (200, 400)
+    assert "疑似压缩炸弹，已拒绝" in page.content.decode()

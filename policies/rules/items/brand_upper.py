@@ -26,7 +26,7 @@ def _wide(ctx: Context) -> pl.LazyFrame:
     return brands.with_columns(
         pl.col("brand").alias("ref"),
         pl.col("amount_fen").alias("upper_fen"),
-        pl.when(valid).then(apply_rate(pl.col("amount_fen"), rate)).otherwise(0).cast(pl.Int64).alias("amount_fen"),
+        pl.when(valid).then(apply_rate(pl.col("amount_fen"), rate)).otherwise(0).alias("amount_fen"),  # Int128
     ).with_columns(
         reason_chain([(~valid, "invalid_fact"), (pl.col("amount_fen") == 0, "no_amount")], "granted").alias("reason"),
     )

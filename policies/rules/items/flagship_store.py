@@ -134,13 +134,13 @@ def _steps(ctx: Context) -> list[Step]:
             values(
                 base_fen=pl.col("year_operating_cost_fen"),
                 rate_ppm=pl.lit(rate),
-                amount_fen=pl.col("raw_fen").cast(pl.Int64),
+                amount_fen=pl.col("raw_fen"),
             ),
             when=paid,
         ),
         Step(
             "cap",
-            values(amount_fen=pl.col("raw_fen").cast(pl.Int64), cap_fen=pl.lit(cap), paid_fen=pl.col("amount_fen")),
+            values(amount_fen=pl.col("raw_fen"), cap_fen=pl.lit(cap), paid_fen=pl.col("amount_fen")),
             when=pl.col("reason") == "capped",
         ),
     ]

@@ -71,11 +71,11 @@ def _wide(ctx: Context) -> pl.LazyFrame:
     loans = (
         loans.with_columns(
             pl.col("loan").alias("ref"),
-            pl.when(eligible).then(interest).otherwise(0).cast(pl.Int64).alias("raw_fen"),
+            # Int128 throughout (the sum of an enterprise's loans too): nothing wraps before the checks.
+            pl.when(eligible).then(interest).otherwise(0).alias("raw_fen"),
             pl.when(pl.col("rate_ppm").is_not_null() & (pl.col("principal_fen") >= 0))
             .then(interest)
             .otherwise(0)
-            .cast(pl.Int64)
             .alias("interest_fen"),
         )
         .sort("enterprise", "loan_date", "loan")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from policies.rules.base import Context, Rule, Step, reason_chain, values
+from policies.rules.base import Context, Rule, Step, reason_chain, values, wide_sum
 from policies.rules.items._common import kind_ok, kind_step
 
 KEY = "milestone"
@@ -50,7 +50,8 @@ def _wide(ctx: Context) -> pl.LazyFrame:
     highest_only: bool = ctx.value("milestone_highest_tier_only")
     history = ctx.facts.transactions.lazy().filter(pl.col("year") <= ctx.year)
     if not _one_row_per_year(ctx):
-        history = history.group_by("enterprise", "year").agg(pl.col("amount_fen").fill_null(0).sum())
+        # Int128: rows of a year cannot wrap; several tiers' thresholds are compared with the true sum.
+        history = history.group_by("enterprise", "year").agg(wide_sum(pl.col("amount_fen").fill_null(0)))
     # One row per enterprise and year now: this year's volume, and the highest earlier year.
     earlier = pl.col("year") < ctx.year
     history = history.with_columns(
@@ -58,7 +59,7 @@ def _wide(ctx: Context) -> pl.LazyFrame:
         pl.when(earlier).then(pl.col("amount_fen").fill_null(0)).alias("earlier"),
     )
     aggs = [
-        pl.col("this_year").sum().alias("year_fen"),
+        wide_sum(pl.col("this_year")).alias("year_fen"),
         pl.col("this_year").is_not_null().any().alias("has_year"),
         pl.col("earlier").max().alias("previous_max_fen"),
     ]

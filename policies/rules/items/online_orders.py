@@ -15,7 +15,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from policies.rules.base import Context, Rule, Step, clip_to_int64, granted_or_capped, reason_chain, values, wide
+from policies.rules.base import (
+    Context,
+    Rule,
+    Step,
+    clip_to_int64,
+    granted_or_capped,
+    reason_chain,
+    values,
+    wide,
+    wide_sum,
+)
 from policies.rules.items._common import kind_ok, kind_step, threshold_step
 
 KEY = "online_orders"
@@ -31,7 +41,7 @@ def _wide(ctx: Context) -> pl.LazyFrame:
         ctx.facts.orders.lazy()
         .filter(pl.col("year") == ctx.year)
         .group_by("enterprise")
-        .agg(pl.col("orders").fill_null(0).sum())
+        .agg(wide_sum(pl.col("orders").fill_null(0)).alias("orders"))  # Int128: rows of a year cannot wrap
     )
     reached = pl.col("orders") >= threshold
     return (
@@ -63,12 +73,12 @@ def _steps(ctx: Context) -> list[Step]:
         threshold_step(pl.col("orders"), ctx.value("orders_threshold"), "at_least", what="orders"),
         Step(
             "per_unit",
-            values(count=pl.col("orders"), per_unit_fen=pl.lit(per_order), amount_fen=pl.col("raw_fen").cast(pl.Int64)),
+            values(count=pl.col("orders"), per_unit_fen=pl.lit(per_order), amount_fen=pl.col("raw_fen")),
             when=paid,
         ),
         Step(
             "cap",
-            values(amount_fen=pl.col("raw_fen").cast(pl.Int64), cap_fen=pl.lit(cap), paid_fen=pl.col("amount_fen")),
+            values(amount_fen=pl.col("raw_fen"), cap_fen=pl.lit(cap), paid_fen=pl.col("amount_fen")),
             when=pl.col("reason") == "capped",
         ),
     ]

@@ -34,6 +34,7 @@ from policies.rules.base import (
     reason_chain,
     round_div,
     values,
+    wide_sum,
 )
 from policies.rules.items._common import kind_step
 
@@ -82,18 +83,17 @@ def _wide(ctx: Context) -> pl.LazyFrame:
         pl.when(pl.col("eligible_line"))
         .then(round_div(pl.col("amount_fen").cast(pl.Int128) * weighted, pl.col("months").cast(pl.Int128) * PPM))
         .otherwise(0)
-        .cast(pl.Int64)
-        .alias("subsidy_fen"),
+        .alias("subsidy_fen"),  # Int128: a line's subsidy is not cut to 64 bits before the checks
         popcount(pl.col("paid_mask")).alias("resident_months"),
         rated.alias("rated_months"),
     )
     eligible = pl.col("eligible_line")
     aggs = [
-        pl.col("subsidy_fen").sum().alias("sum_fen"),
+        wide_sum(pl.col("subsidy_fen")).alias("sum_fen"),  # Int128: many lines cannot wrap
         eligible.sum().alias("eligible_lines"),
         (~pl.col("valid")).sum().alias("invalid_lines"),
         pl.when(eligible).then(pl.col("resident_months")).otherwise(0).sum().alias("resident_months"),
-        pl.when(eligible).then(pl.col("amount_fen")).otherwise(0).sum().alias("eligible_cost_fen"),
+        wide_sum(pl.when(eligible).then(pl.col("amount_fen")).otherwise(0)).alias("eligible_cost_fen"),
     ]
     if ctx.trace:
         line_values = values(

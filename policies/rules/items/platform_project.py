@@ -59,14 +59,12 @@ def _steps(ctx: Context) -> list[Step]:
         ),
         Step(
             "rate",
-            values(
-                base_fen=pl.col("investment_fen"), rate_ppm=pl.lit(rate), amount_fen=pl.col("raw_fen").cast(pl.Int64)
-            ),
+            values(base_fen=pl.col("investment_fen"), rate_ppm=pl.lit(rate), amount_fen=pl.col("raw_fen")),
             when=pl.col("reason").is_in(["granted", "capped", "no_amount"]),
         ),
         Step(
             "cap",
-            values(amount_fen=pl.col("raw_fen").cast(pl.Int64), cap_fen=pl.lit(cap), paid_fen=pl.col("amount_fen")),
+            values(amount_fen=pl.col("raw_fen"), cap_fen=pl.lit(cap), paid_fen=pl.col("amount_fen")),
             when=pl.col("reason") == "capped",
         ),
     ]

@@ -23,6 +23,7 @@ from policies.rules.base import (
     reason_chain,
     values,
     wide,
+    wide_sum,
 )
 
 KEY = "training"
@@ -36,7 +37,10 @@ def _wide(ctx: Context) -> pl.LazyFrame:
         ctx.facts.training.lazy()
         .filter(pl.col("year") == ctx.year)
         .group_by("enterprise")
-        .agg(pl.col("trainees").fill_null(0).sum(), pl.col("cost_fen").fill_null(0).sum())
+        .agg(  # Int128: rows of a year cannot wrap
+            wide_sum(pl.col("trainees").fill_null(0)).alias("trainees"),
+            wide_sum(pl.col("cost_fen").fill_null(0)).alias("cost_fen"),
+        )
     )
     if rule["mode"] == "per_trainee":
         raw = wide(pl.col("trainees").clip(lower_bound=0)) * rule["per_trainee_fen"]
@@ -66,7 +70,7 @@ def _steps(ctx: Context) -> list[Step]:
                 values(
                     count=pl.col("trainees"),
                     per_unit_fen=pl.lit(rule["per_trainee_fen"]),
-                    amount_fen=pl.col("raw_fen").cast(pl.Int64),
+                    amount_fen=pl.col("raw_fen"),
                 ),
             )
         )
@@ -77,7 +81,7 @@ def _steps(ctx: Context) -> list[Step]:
                 values(
                     base_fen=pl.col("cost_fen"),
                     rate_ppm=pl.lit(rule["cost_share_ppm"]),
-                    amount_fen=pl.col("raw_fen").cast(pl.Int64),
+                    amount_fen=pl.col("raw_fen"),
                 ),
             )
         )
@@ -87,7 +91,7 @@ def _steps(ctx: Context) -> list[Step]:
         Step(
             "cap",
             values(
-                amount_fen=pl.col("raw_fen").cast(pl.Int64),
+                amount_fen=pl.col("raw_fen"),
                 cap_fen=pl.lit(rule["cap_fen"]),
                 paid_fen=pl.col("amount_fen"),
             ),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_drop_unread_indexes'),
+        ('registry', '0009_dates_not_in_future'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,35 @@
+"""Serializer fields of the API that speak as the rest of the platform does.
+
+`DateField`: DRF answers a date that does not exist (2017-02-29) as a badly formatted one
+("日期格式错误。请从这些格式中选择：YYYY-MM-DD。"), though the format is right. This field says what
+the file imports say (`core.tabular` rule `no_such_date`: “不是有效日期（2017 年 2 月没有 29 日）”).
+`core.apps` makes it the field of every model date in a ModelSerializer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from rest_framework import serializers
+
+from core.tabular.errors import rule_text
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+class DateField(serializers.DateField):
+    def to_internal_value(self, value: Any) -> datetime.date:
+        if isinstance(value, str):
+            match = _ISO_DATE.fullmatch(value.strip())
+            if match:
+                year, month, day = (int(g) for g in match.groups())
+                try:
+                    datetime.date(year, month, day)
+                except ValueError:
+                    code = "no_such_month" if not 1 <= month <= 12 else "no_such_date"
+                    raise serializers.ValidationError(
+                        rule_text(code, year=year, month=month, day=day), code=code
+                    ) from None
+        return super().to_internal_value(value)
