@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from rest_framework.parsers import FileUploadParser, MultiPartParser
+from rest_framework.views import APIView
 
 from core.audit import audit_context
 from core.errors import CoreErrorCode
@@ -52,8 +53,11 @@ def accepts_uploads(view: Any) -> bool:
     cls = getattr(view, "view_class", None) or getattr(view, "cls", None)
     if cls is not None and getattr(cls, "accepts_uploads", False):
         return True
-    parsers = (getattr(view, "initkwargs", None) or {}).get("parser_classes") or ()
-    return any(isinstance(p, type) and issubclass(p, MultiPartParser | FileUploadParser) for p in parsers)
+    parsers = (getattr(view, "initkwargs", None) or {}).get("parser_classes")
+    if parsers is None and isinstance(cls, type) and issubclass(cls, APIView):
+        # A view's own parsers; the default ones (multipart included) do not make an upload endpoint.
+        parsers = cls.parser_classes if cls.parser_classes is not APIView.parser_classes else ()
+    return any(isinstance(p, type) and issubclass(p, MultiPartParser | FileUploadParser) for p in parsers or ())
 
 
 def body_limit(request: HttpRequest) -> int:

@@ -208,3 +208,16 @@ def _views(patterns: list[Any]) -> Iterator[Any]:
             yield from _views(pattern.url_patterns)
         else:
             yield pattern.callback
+
+
+def test_an_api_view_with_its_own_multipart_parser_takes_uploads() -> None:
+    from rest_framework.parsers import MultiPartParser
+    from rest_framework.views import APIView
+
+    class Upload(APIView):
+        parser_classes = [MultiPartParser]
+
+    class Plain(APIView):  # the default parsers (multipart among them) make no upload endpoint
+        pass
+
+    assert accepts_uploads(Upload.as_view()) and not accepts_uploads(Plain.as_view())
