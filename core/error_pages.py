@@ -1,4 +1,4 @@
-"""The error pages (403, 404, 500, a refused form) in Chinese in the site's layout — also under
+"""The error pages (403, 404, 500, a refused form, a body too large) in Chinese in the site's layout — also under
 DEBUG (`make run`), where Django would otherwise answer a wrong address with its English
 technical page listing every URL pattern.
 
@@ -45,6 +45,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response = HttpResponseServerError(body)
     response.ecbase_error_page = True  # type: ignore[attr-defined]  # marks the page as ours
     return response
+
+
+def request_refused(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """A request refused before its body was read (too large, no declared length): 413 or 411."""
+    return _page(request, "413.html", status, {"message": message, "status": status})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -35,6 +35,9 @@ class CoreErrorCode(ErrorCode):
     NOT_ALLOWED = "not_allowed", _("您无权办理此事项。")
     INVALID_TRANSITION = "invalid_transition", _("%(noun)s当前状态为“%(current)s”，不能变更为“%(target)s”。")
     THROTTLED = "throttled", _("操作过于频繁，请稍后再试。")
+    # Requests refused before their body is read (core.middleware.RequestBodyLimitMiddleware).
+    BODY_TOO_LARGE = "body_too_large", _("提交的内容超过大小上限 %(limit)s，已拒绝。")
+    LENGTH_REQUIRED = "length_required", _("请求未声明内容长度（Content-Length），已拒绝；请勿使用分块传输。")
     # Uploads refused before any parser reads them (core.uploads).
     MISSING = "missing", _("请选择要上传的文件。")
     FORMAT = "format", _("不支持该文件格式。")

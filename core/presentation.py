@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import datetime
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -37,7 +36,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import money
+from core import jsonlimits, money
 from core.models import ChangeLog
 from core.privacy import mask
 from core.roles import THREE_ADMINS
@@ -202,7 +201,7 @@ def _is_record(line: str) -> bool:
     if not (text.startswith("{") and text.endswith("}")):
         return False
     try:
-        return isinstance(json.loads(text), dict)
+        return isinstance(jsonlimits.loads(text), dict)  # a message may carry what a visitor typed
     except ValueError:
         return False
 

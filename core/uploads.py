@@ -1,7 +1,9 @@
 """Hostile-file checks for uploads, run BEFORE any parser sees the bytes.
 
-- size: more than settings.ECBASE_MAX_UPLOAD_BYTES is refused (the view also checks the request's
-  Content-Length before Django reads the body into a temporary file);
+- size: more than settings.ECBASE_MAX_UPLOAD_BYTES is refused; a request whose declared body is
+  larger than that (and its envelope) is refused unread by `core.middleware.RequestBodyLimitMiddleware`
+  for endpoints that receive files (views with `accepts_uploads = True`, API actions with a
+  multipart parser), and the views check the declared length again for a message on the form;
 - .xlsx: it must be a zip archive. Its central directory gives the member count, and the sizes
   each member declares (total and compression ratio capped); then every member is really
   decompressed, as a stream, and may not unpack to one byte more than it declared (nor to fewer,
@@ -79,6 +81,16 @@ class Limits:
         )
 
 
+# The multipart envelope (boundaries, part headers, the form's other fields) adds a little to a file.
+ENVELOPE_BYTES = 64 * 1024
+
+
+def max_upload_body() -> int:
+    """The largest request body an endpoint that receives files accepts: the file limit and its
+    envelope (`core.middleware.RequestBodyLimitMiddleware` refuses more before anything reads it)."""
+    return int(settings.ECBASE_MAX_UPLOAD_BYTES) + ENVELOPE_BYTES
+
+
 def _too_large(limit: int) -> UploadRefused:
     return UploadRefused(CoreErrorCode.TOO_LARGE, limit=filesizeformat(limit))
 
@@ -90,8 +102,7 @@ def check_declared_length(content_length: Any, limits: Limits | None = None) -> 
         length = int(content_length or 0)
     except (TypeError, ValueError):
         return
-    # The multipart envelope adds a little; allow 64 KiB of it.
-    if length > limits.max_bytes + 64 * 1024:
+    if length > limits.max_bytes + ENVELOPE_BYTES:
         raise _too_large(limits.max_bytes)
 
 

@@ -11,6 +11,7 @@ import datetime
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy
@@ -72,15 +73,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: under DEBUG, the site's own 404/500 pages instead of Django's technical ones.
+    # Outermost: the Content-Security-Policy and no-store of every answer, error pages included.
+    "core.middleware.SecurityHeadersMiddleware",
+    # Under DEBUG, the site's own 404/500 pages instead of Django's technical ones.
     "core.error_pages.DebugErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Before anything reads the body (the CSRF check reads request.POST, the API its parsers):
+    # a body over the limit is refused unread. After authentication only so that its 413 page
+    # shows the signed-in user's menu; neither reads the body.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
     "core.middleware.AuditContextMiddleware",
@@ -213,10 +220,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
-# Hostile uploads: refuse large bodies before they are parsed.
+# Request bodies are refused unread above these (core.middleware.RequestBodyLimitMiddleware):
+# forms and JSON up to ECBASE_MAX_BODY_BYTES, the endpoints that receive files up to
+# ECBASE_MAX_UPLOAD_BYTES (and 64 KiB of multipart envelope). The front proxy's limit
+# (nginx client_max_body_size, docs/deploy.md) should be the larger of the two.
+ECBASE_MAX_BODY_BYTES = int(os.environ.get("ECBASE_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 ECBASE_MAX_UPLOAD_BYTES = int(os.environ.get("ECBASE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's own ceilings agree: the fields of a form (not its files) held in memory at most that
+# much; a file above 2.5 MiB goes to a temporary file rather than to memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ECBASE_MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # API tokens (django-rest-knox): a token per device, kept as a digest; it lapses after the same idle
 # time as a web session and at the latest ECBASE_TOKEN_MAX_HOURS after it was issued.
@@ -237,6 +250,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a ceiling on nesting (core.jsonlimits): 1,000 levels answered 500 with DRF's own.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -266,6 +285,29 @@ SPECTACULAR_SETTINGS = {
         "AwardEventKindEnum": "policies.models.AwardEvent.Kind",
     },
 }
+
+# One cache for every web process and worker, so that per-address limits (core.throttle) count
+# across them all: the database (core.cache, its table made by `migrate`) unless a Redis is named.
+ECBASE_REDIS_URL = os.environ.get("ECBASE_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if ECBASE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ECBASE_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("ECBASE_CACHE_PREFIX", "ecbase"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.DatabaseCache",
+            "LOCATION": "ecbase_cache",  # core.cache.TABLE
+            "KEY_PREFIX": os.environ.get("ECBASE_CACHE_PREFIX", "ecbase"),
+            # Culling drops live entries (a counter reset is a limit lifted): only far beyond use.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
 
 # Background jobs: in a thread of this process unless a Celery broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import jsonlimits
 from core.audit import log_event
 from core.errors import ActionError, NotAllowedError
 from core.models import ChangeLog
@@ -183,7 +184,9 @@ def parse_entry(unit: str, text: str) -> Any:
         return [_percent(part) for part in _SEPARATORS.split(text) if part]
     if unit in JSON_UNITS:
         try:
-            return json.loads(text)
+            return jsonlimits.loads(text)
+        except jsonlimits.TooDeep as exc:
+            raise ValueError(_("JSON 嵌套层数过多（最多 %(limit)s 层）") % {"limit": exc.limit}) from None
         except ValueError:
             raise ValueError(_("不是有效的 JSON")) from None
     return text  # choice: checked by the overlay against the options

@@ -147,8 +147,14 @@ def lodge(notice: Notice, ip: str | None, /, *, now: datetime.datetime | None = 
         raise ActionError(SelectionErrorCode.NOT_OPEN)
     # Outside the period the action refuses with its own message; the limit counts within it.
     open_now = period_state(notice, now) == "open"
-    if open_now and not throttle.allowed(THROTTLE_SCOPE, ip, limit=OBJECTION_LIMIT, window=OBJECTION_WINDOW):
-        raise ActionError(CoreErrorCode.THROTTLED, throttle_message())
-    objection = do_lodge_objection(notice, now=now, **fields)
-    throttle.record(THROTTLE_SCOPE, ip, window=OBJECTION_WINDOW)
-    return objection
+    counted = None
+    if open_now:
+        counted = throttle.take(THROTTLE_SCOPE, ip, limit=OBJECTION_LIMIT, window=OBJECTION_WINDOW)
+        if counted is None:
+            raise ActionError(CoreErrorCode.THROTTLED, throttle_message())
+    try:
+        return do_lodge_objection(notice, now=now, **fields)
+    except BaseException:
+        if counted is not None:
+            throttle.give_back(counted)  # only accepted objections count
+        raise

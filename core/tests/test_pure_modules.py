@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE_CORE = ("core/params.py", "core/period.py", "core/uscc.py", "core/workdays.py")
+PURE_CORE = ("core/params.py", "core/period.py", "core/uscc.py", "core/workdays.py", "core/jsonlimits.py")
 FORBIDDEN = ("django", "rest_framework")
 SKIP = {".venv", "node_modules", "static", "var", "migrations", "tests"}
 

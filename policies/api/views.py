@@ -13,11 +13,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.acting import acting_user
+from core.api.parsers import JSONParser  # nesting-limited, Chinese refusals
 from core.api.views import EditableScopedViewSet, ReadOnlyScopedViewSet
 from core.errors import ActionError
 from core.roles import Role

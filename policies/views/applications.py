@@ -135,6 +135,8 @@ class ApplicationCreateView(LoginRequiredMixin, View):
     """File an application: the enterprise for itself, the bureau for an enterprise of its district
     (`?enterprise=`). The pack is the one in force for the user (`?pack=` when several)."""
 
+    accepts_uploads = True  # bodies up to the upload limit (core.middleware.RequestBodyLimitMiddleware)
+
     def _context(self, request: HttpRequest) -> tuple[PolicyPack | None, Enterprise | None, list[Any]]:
         user = acting_user(request)
         if user.role not in (Role.ENTERPRISE, Role.BUREAU) or not can(user, AwardApplication, ADD):
@@ -367,6 +369,8 @@ class RecomputeView(_Step):
 
 
 class EvidenceView(_Step):
+    accepts_uploads = True  # bodies up to the upload limit (core.middleware.RequestBodyLimitMiddleware)
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         app = self.application(request, pk)
         try:

@@ -24,7 +24,11 @@ def permission_models() -> list[type[Model]]:
 
 class MeSerializer(serializers.ModelSerializer[User]):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,  # null: an account without a region
+    )
     permissions = serializers.SerializerMethodField(help_text="每类对象可进行的操作：view、add、change、delete")
 
     class Meta:

@@ -11,10 +11,10 @@ from regions.models import DemoCity, QuotaUnit, Region
 class RegionSerializer(serializers.ModelSerializer):
     # DRF's metaclass takes declared fields off the class, so `parent` does not shadow Field.parent.
     parent: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(  # type: ignore[assignment]  # see above
-        slug_field="code", read_only=True, help_text="上级区划代码"
+        slug_field="code", read_only=True, allow_null=True, help_text="上级区划代码（省级为空）"
     )
     successor: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="继任区划代码"
+        slug_field="code", read_only=True, allow_null=True, help_text="继任区划代码（未停用或无继任时为空）"
     )
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 

@@ -20,7 +20,7 @@ from core.validators import not_in_future
 from regions.models import QuotaUnit, Region
 from registry.actions.bases import do_update_base
 from registry.actions.enterprises import do_register_enterprise
-from registry.models import Base, BaseStatusChange, Enterprise, Residency, Title
+from registry.models import Base, BaseStatus, BaseStatusChange, Enterprise, Residency, Title
 
 
 def _user(serializer: serializers.BaseSerializer[Any]) -> Any:
@@ -73,6 +73,14 @@ class BaseSerializer(LoggedModelSerializer):
 
 
 class BaseStatusChangeSerializer(serializers.ModelSerializer):
+    # A base's first entry has no status before it: "" (DRF drops allow_blank from read-only model
+    # fields, so the schema's enum would leave it out).
+    from_status = serializers.ChoiceField(
+        choices=BaseStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        label=BaseStatusChange._meta.get_field("from_status").verbose_name,
+    )
     from_status_display = serializers.CharField(source="get_from_status_display", read_only=True)
     to_status_display = serializers.CharField(source="get_to_status_display", read_only=True)
     note = serializers.CharField(source="message", read_only=True, label=_("说明"))

@@ -63,6 +63,8 @@ class TemplateView(LoginRequiredMixin, View):
 
 
 class UploadView(LoginRequiredMixin, View):
+    accepts_uploads = True  # bodies up to the upload limit (core.middleware.RequestBodyLimitMiddleware)
+
     template_name = "registry/imports/upload.html"
 
     def context(self, kind: str, **extra: Any) -> dict[str, Any]:

@@ -44,29 +44,34 @@ class SignupView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SignupForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, form)
         ip = client_ip(request)
-        if not throttle.allowed(THROTTLE_SCOPE, ip, limit=SIGNUP_LIMIT, window=SIGNUP_WINDOW):
+        # Counted in the shared cache before the action runs; given back if it refuses: only
+        # requests that were filed count.
+        counted = throttle.take(THROTTLE_SCOPE, ip, limit=SIGNUP_LIMIT, window=SIGNUP_WINDOW)
+        if counted is None:
             form.add_error(None, _("本地址提交的申请过多，请一小时后再试。"))
             return self.render_form(request, form)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                do_submit_signup(
-                    credit_code=data["credit_code"],
-                    enterprise_name=data["enterprise_name"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    username=data["username"],
-                    password=data["password"],
-                    ip=ip,
-                )
-            except ActionError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            except ValidationError as exc:  # the platform's password rules
-                form.add_error("password", exc.messages)
-            else:
-                throttle.record(THROTTLE_SCOPE, ip, window=SIGNUP_WINDOW)
-                return render(request, "registry/signup_done.html", {"title": _("申请已提交")})
+        data = form.cleaned_data
+        try:
+            do_submit_signup(
+                credit_code=data["credit_code"],
+                enterprise_name=data["enterprise_name"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                username=data["username"],
+                password=data["password"],
+                ip=ip,
+            )
+        except ActionError as exc:
+            throttle.give_back(counted)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except ValidationError as exc:  # the platform's password rules
+            throttle.give_back(counted)
+            form.add_error("password", exc.messages)
+        else:
+            return render(request, "registry/signup_done.html", {"title": _("申请已提交")})
         return self.render_form(request, form)
 
 

@@ -9,11 +9,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.acting import acting_user
+from core.api.parsers import JSONParser  # nesting-limited, Chinese refusals
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError
 from core.roles import Role
@@ -81,8 +82,8 @@ class CallViewSet(ReadOnlyScopedViewSet):
         request={"multipart/form-data": FileUploadSerializer}, responses=PrecheckRowSerializer(many=True),
     )  # fmt: skip
     @action(
-        detail=True, methods=["post"], filter_backends=[], serializer_class=FileUploadSerializer,
-        parser_classes=[MultiPartParser, FormParser],
+        detail=True, methods=["post"], filter_backends=[], pagination_class=None,
+        serializer_class=FileUploadSerializer, parser_classes=[MultiPartParser, FormParser],
     )  # fmt: skip
     def precheck(self, request: Request, pk: str | None = None) -> Response:
         from core import uploads
@@ -136,7 +137,10 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         return Response(ApplicationSerializer(do_submit(acting_user(request), self.get_object())).data)
 
     @extend_schema(summary="办理记录", responses=ApplicationEventSerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=ApplicationEventSerializer, filter_backends=[])
+    @action(
+        detail=True, methods=["get"], serializer_class=ApplicationEventSerializer, filter_backends=[],
+        pagination_class=None,
+    )  # fmt: skip
     def events(self, request: Request, pk: str | None = None) -> Response:
         app = self.get_object()
         return Response(ApplicationEventSerializer(app.events.select_related("actor"), many=True).data)
@@ -149,7 +153,7 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         return app
 
     @extend_schema(summary="核验计算条件（结果保存在申报上）", request=None, responses=ConditionSerializer(many=True))
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def check(self, request: Request, pk: str | None = None) -> Response:
         return Response(
             ConditionSerializer(do_check_conditions(acting_user(request), self._changeable()), many=True).data
@@ -158,11 +162,11 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
     @extend_schema(methods=["GET"], summary="申报材料", responses=DocumentSerializer(many=True))
     @extend_schema(
         methods=["POST"], summary="上传申报材料（multipart：kind, file）", request=DocumentUploadSerializer,
-        responses=DocumentSerializer,
+        responses={201: DocumentSerializer},
     )  # fmt: skip
     @action(
-        detail=True, methods=["get", "post"], filter_backends=[], serializer_class=DocumentUploadSerializer,
-        parser_classes=[MultiPartParser, FormParser],
+        detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None,
+        serializer_class=DocumentUploadSerializer, parser_classes=[MultiPartParser, FormParser],
     )  # fmt: skip
     def documents(self, request: Request, pk: str | None = None) -> Response:
         app = self.get_object()
@@ -203,8 +207,8 @@ class ApplicationViewSet(ReadOnlyScopedViewSet):
         responses=GoalSerializer(many=True),
     )  # fmt: skip
     @action(
-        detail=True, methods=["get", "put"], filter_backends=[], serializer_class=GoalsWriteSerializer,
-        parser_classes=[JSONParser],
+        detail=True, methods=["get", "put"], filter_backends=[], pagination_class=None,
+        serializer_class=GoalsWriteSerializer, parser_classes=[JSONParser],
     )  # fmt: skip
     def goals(self, request: Request, pk: str | None = None) -> Response:
         app = self.get_object()

@@ -306,6 +306,8 @@ class ApplicationSubmitView(LoginRequiredMixin, View):
 
 
 class ApplicationDocumentView(LoginRequiredMixin, View):
+    accepts_uploads = True  # bodies up to the upload limit (core.middleware.RequestBodyLimitMiddleware)
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         app = access(Application.objects.all(), request.user, pk, VIEW)
         uploaded = request.FILES.get("file")
@@ -418,6 +420,8 @@ class GoalsView(LoginRequiredMixin, View):
 
 class PrecheckView(LoginRequiredMixin, View):
     """A provincial department (or the ministry) checks a file of candidates before recommending."""
+
+    accepts_uploads = True  # bodies up to the upload limit (core.middleware.RequestBodyLimitMiddleware)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and getattr(request.user, "role", None) not in (Role.PROVINCE, Role.MINISTRY):

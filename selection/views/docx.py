@@ -86,6 +86,8 @@ class WorkPlanDocxView(LoginRequiredMixin, View):
 
 
 class WorkPlanUploadView(LoginRequiredMixin, View):
+    accepts_uploads = True  # bodies up to the upload limit (core.middleware.RequestBodyLimitMiddleware)
+
     template_name = "selection/work_plan_upload.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:

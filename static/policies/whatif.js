@@ -21,12 +21,24 @@
     return Math.round(fen / 100) / 10000; // 万元 to the yuan, for display only
   }
 
-  var costNode = document.getElementById("whatif-cost-chart");
+  // The chart's height comes from the page (data-height): a style attribute would need the
+  // Content-Security-Policy's 'unsafe-inline'; setting the property from a script does not.
+  function sized(node) {
+    if (node) {
+      node.style.width = "100%";
+      node.style.height = (parseInt(node.dataset.height, 10) || 320) + "px";
+    }
+    return node;
+  }
+
+  // Tooltips drawn on the canvas (richText): ECharts' HTML tooltips carry style attributes,
+  // which the Content-Security-Policy refuses.
+  var costNode = sized(document.getElementById("whatif-cost-chart"));
   if (costNode) {
     var cost = window.echarts.init(costNode, null, { renderer: "canvas" });
     cost.setOption({
       animation: false,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { data: [text.current, text.overlay], top: 0 },
       grid: { left: 8, right: 24, top: 32, bottom: 36, containLabel: true },
       xAxis: { type: "value", name: text.unit, nameLocation: "middle", nameGap: 28 },
@@ -41,14 +53,14 @@
     charts.push(cost);
   }
 
-  var histNode = document.getElementById("whatif-histogram-chart");
+  var histNode = sized(document.getElementById("whatif-histogram-chart"));
   if (histNode) {
     var hist = window.echarts.init(histNode, null, { renderer: "canvas" });
     hist.setOption({
       animation: false,
-      tooltip: { trigger: "axis", formatter: function (items) {
+      tooltip: { trigger: "axis", renderMode: "richText", formatter: function (items) {
         var b = data.histogram[items[0].dataIndex];
-        return b.label + "<br>" + text.count + "：" + b.count;
+        return b.label + "\n" + text.count + "：" + b.count;
       } },
       grid: { left: 48, right: 24, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.histogram.map(function (b) { return short(b.low_fen) + "～" + short(b.high_fen); }),

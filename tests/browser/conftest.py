@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,11 +94,23 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Wait until a JavaScript expression is true on the page. Playwright's `wait_for_function`
+    compiles its predicate inside the page, which the pages' Content-Security-Policy (no
+    'unsafe-eval') refuses; `page.evaluate` goes through the DevTools protocol, which it does not."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s on {page.url}: {expression}")
+        page.wait_for_timeout(50)
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (served from static/vendor, installed from npm) against the current page."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make frontend`")
-    page.add_script_tag(path=str(AXE_JS))
+    # By its address, not inlined: the pages' Content-Security-Policy refuses inline scripts.
+    page.add_script_tag(url="/static/vendor/axe.min.js")
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS,

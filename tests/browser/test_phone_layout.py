@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from portal.testing.world import World
-from tests.browser.conftest import axe_violations, describe, sign_in
+from tests.browser.conftest import axe_violations, describe, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -140,7 +140,7 @@ def test_a_list_at_phone_width_scrolls_in_its_own_named_focusable_box(phone_worl
     box.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('main .table-wrap').scrollLeft > 0", timeout=3000)
+    wait_until(page, "document.querySelector('main .table-wrap').scrollLeft > 0", timeout=3)
     # A table written without a box (the change log of an object) gets one too.
     page.goto(f"/history/registry/base/{phone_world.bases['rongchang'].pk}/")
     assert page.locator("main table").evaluate("t => t.parentElement.classList.contains('table-wrap')")
@@ -155,7 +155,7 @@ def test_a_list_at_phone_width_scrolls_in_its_own_named_focusable_box(phone_worl
     page.goto(f"/history/registry/base/{phone_world.bases['rongchang'].pk}/")
     box = page.locator("main .table-wrap")
     page.set_viewport_size({"width": 1900, "height": 900})
-    page.wait_for_function("() => !document.querySelector('main .table-wrap').hasAttribute('tabindex')")
+    wait_until(page, "!document.querySelector('main .table-wrap').hasAttribute('tabindex')")
     assert box.get_attribute("role") is None
 
 
@@ -181,7 +181,7 @@ def test_a_searchable_select_filters_by_typing_and_submits_the_plain_field(phone
     assert page.evaluate("document.activeElement.getAttribute('role')") == "combobox"
     assert page.get_by_role("combobox", name="所在地区").evaluate("el => el === document.activeElement")
     page.keyboard.type("大连")
-    page.wait_for_function("document.querySelectorAll('.ts-dropdown .option').length === 1")
+    wait_until(page, "document.querySelectorAll('.ts-dropdown .option').length === 1")
     assert page.locator(".ts-dropdown .option").inner_text() == "辽宁省 · 大连市"
     page.keyboard.press("Enter")
     with page.expect_navigation():
