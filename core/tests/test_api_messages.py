@@ -189,7 +189,7 @@ def test_wrong_types_get_chinese_errors_from_every_endpoint(world: World, api, l
     # A body that is no JSON, and a list where an object belongs.
     broken = operator.post("/api/residencies/", "{'entered_on': 2017", content_type="application/json")
     assert broken.status_code == 400 and english(broken.json()) == [], broken.json()
-    assert broken.json() == {"detail": "请求内容不是有效的 JSON，无法解析。"}
+    assert broken.json()["detail"].startswith("JSON 格式错误")  # core.api.parsers names where it broke
     listed = operator.post("/api/residencies/", [1, 2], format="json")
     assert listed.status_code == 400 and english(listed.json()) == [], listed.json()
 
