@@ -81,7 +81,7 @@ def test_every_list_view_has_a_page() -> None:
 @pytest.fixture
 def everything(world: World, tmp_path: Path) -> Iterator[World]:
     """The world plus a row in every list: a call, a policy pack with its fund, an application
-    approved, paid and the payment reversed, a demonstration city."""
+    approved, paid and the payment reversed, a demonstration city, an enterprise's account request."""
     from policies.actions.awards import do_approve_application
     from policies.actions.ledger import do_pay, do_reverse
     from policies.tests.conftest import YEAR, orders_claim
@@ -106,6 +106,10 @@ def everything(world: World, tmp_path: Path) -> Iterator[World]:
         do_reverse(bureau, payment, voucher_no="V-2025-001-R", reason="凭证填写有误")
         orders_claim(world, pack, world.enterprises["rc2"], 12_345, submit=False)
         DemoCity.objects.create(name="南京", region=world.regions["320100"], year_named=2011, batch="第二批")
+        from registry.models import Signup
+
+        Signup.objects.create(enterprise=world.enterprises["rc2"], contact_name="李四", contact_phone="13900001111",
+                              username="shop_rc2", password="!")  # fmt: skip
         yield world
 
 

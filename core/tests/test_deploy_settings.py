@@ -14,7 +14,12 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def production_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECBASE_") and k != "DATABASE_URL"}
+    # Nothing of the test session's own environment (the browser tests allow async-unsafe calls).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ECBASE_") and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="ecbase.settings",
         ECBASE_SECRET_KEY="a-production-secret-of-enough-length-and-variety-0123456789-ABCDEFG",

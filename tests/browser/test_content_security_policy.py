@@ -62,8 +62,10 @@ class Watched:
 
     def goto(self, path: str) -> None:
         self.collect()
-        self.page.goto(path)
-        self.page.wait_for_load_state("networkidle")
+        # The documentation pages fetch the whole schema: on a loaded machine that takes longer
+        # than the context's default 10 s.
+        self.page.goto(path, timeout=60_000)
+        self.page.wait_for_load_state("networkidle", timeout=60_000)
 
 
 @pytest.fixture
