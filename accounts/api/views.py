@@ -29,7 +29,8 @@ from accounts import secondfactor
 from accounts.acting import acting_user
 from accounts.forms.signin import HELD
 from accounts.lockout import username_held
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, SecurityPolicy, User
+from accounts.views.own import sign_ins
 from accounts.views.signin import second_factor_refusal
 from core.api.views import AuditedAPIMixin
 from core.audit import audit_context, log_event
@@ -54,7 +55,7 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenResponseSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
-    expiry = serializers.DateTimeField(help_text="空闲到期时间；每次使用顺延，最长至签发后 ECBASE_TOKEN_MAX_HOURS 小时")
+    expiry = serializers.DateTimeField(help_text="空闲到期时间；每次使用顺延，最长至安全策略规定的签发后最长有效期")
     username = serializers.CharField()
     role = serializers.CharField()
 
@@ -108,6 +109,12 @@ class TokenView(AuditedAPIMixin, APIView):
         if user is None or not user.is_active:
             return _error(_("用户名或密码不正确。连续失败多次后账号将被暂时锁定。"), "invalid_login")
         assert isinstance(user, User)
+        if user.must_choose_password:
+            return _error(
+                _("须先在网页上修改密码（初始密码或已过期的密码），才能获取接口令牌。"),
+                "password_change_required",
+                status.HTTP_403_FORBIDDEN,
+            )
         passed = False
         if user.needs_second_factor:
             refused = self._check_second_factor(user, form.validated_data.get("otp", ""))
@@ -120,7 +127,10 @@ class TokenView(AuditedAPIMixin, APIView):
             # django-axes creates a session to hash it; a token client is stateless: no cookie.
             session.flush()
         device = form.validated_data.get("device", "")
-        instance, token = ApiToken.objects.create(user=user, device=device, second_factor=passed)
+        policy = SecurityPolicy.current()
+        instance, token = ApiToken.objects.create(
+            user=user, device=device, second_factor=passed, expiry=min(policy.idle, policy.token_max_age)
+        )
         with audit_context(actor=user, source=ChangeLog.Source.API):
             log_event(ChangeLog.Action.LOGIN, actor=user, object_repr=user.username, message="api token")
         return Response({"token": token, "expiry": instance.expiry, "username": user.username, "role": user.role})
@@ -177,3 +187,24 @@ class TokenDetailView(AuditedAPIMixin, APIView):
             raise NotFound(_("没有这个令牌，或它已被撤销。"))
         log_event(ChangeLog.Action.LOGOUT, actor=user, object_repr=user.username, message="api token")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignInSerializer(serializers.ModelSerializer[ChangeLog]):
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+
+    class Meta:
+        model = ChangeLog
+        fields = ("time", "action", "action_display", "result", "result_display", "source", "source_display", "ip")
+        read_only_fields = fields
+
+
+class SignInListView(AuditedAPIMixin, APIView):
+    """本人最近的登录记录。"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="本人最近的登录、登录失败和退出（最近 20 条）", responses={200: SignInSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(SignInSerializer(sign_ins(acting_user(request).username), many=True).data)
