@@ -88,13 +88,16 @@ class PasswordChangeView(LoginRequiredMixin, View):
         return self.render_form(request, OwnPasswordForm(acting_user(request)))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        me = acting_user(request)
+        me = User.objects.get(pk=acting_user(request).pk)  # the model, not the request's lazy wrapper
         form = OwnPasswordForm(me, request.POST)
         if not form.is_valid():
             return self.render_form(request, form)
         do_change_own_password(me, form.cleaned_data["new_password1"], keep_session=request.session.session_key)
-        # This session stays signed in (Django ends those whose password hash no longer matches).
+        # This session stays signed in (Django ends those whose password hash no longer matches)
+        # under a new key, which stays an administrator's one session.
         update_session_auth_hash(request, me)
+        if me.is_admin_role:
+            User.objects.filter(pk=me.pk).update(current_session_key=request.session.session_key or "")
         messages.success(request, _("密码已修改。其他设备上的登录和全部接口令牌已失效。"))
         return redirect(self.next_url(request) or settings.LOGIN_REDIRECT_URL)
 
