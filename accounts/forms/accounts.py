@@ -88,6 +88,10 @@ class AccountForm(forms.ModelForm):
         base = self.fields["base"]
         assert isinstance(base, forms.ModelChoiceField)
         base.queryset = _related("base")._default_manager.order_by("name").only("id", "name")
+        for name in ("quota_unit", "base"):
+            choice = self.fields[name]
+            assert isinstance(choice, forms.ModelChoiceField)
+            choice.empty_label = _("（不填）")
         if own:
             # Nobody changes their own role or scope (the action refuses it too).
             for name in ("role", "quota_unit", "region", "base", "enterprise"):

@@ -60,14 +60,14 @@ class UserListView(ScopedListView):
     filterset_class = UserFilterSet
     select_related = ("quota_unit", "region", "base", "enterprise")
     columns = (
-        Column("username", _("登录名"), link=True),
-        Column("display_name", _("姓名")),
-        Column("organisation", _("单位")),
-        Column("role", _("角色")),
-        Column("scope", _("权限范围"), accessor=User.scope_text, sortable=False),
-        Column("is_active", _("状态"), accessor=active_text, order_by="is_active"),
-        Column("locked", _("登录锁定"), accessor=locked_text, sortable=False),
-        Column("last_login", _("最近登录")),
+        Column("username", _("登录名"), link=True, classes="nowrap"),
+        Column("display_name", _("姓名"), classes="nowrap"),
+        Column("organisation", _("单位"), classes="wide"),
+        Column("role", _("角色"), classes="nowrap"),
+        Column("scope", _("权限范围"), accessor=User.scope_text, sortable=False, classes="wide"),
+        Column("is_active", _("状态"), accessor=active_text, order_by="is_active", classes="nowrap"),
+        Column("locked", _("登录锁定"), accessor=locked_text, sortable=False, classes="nowrap"),
+        Column("last_login", _("最近登录"), classes="nowrap"),
         Column("phone", _("手机号码"), personal=True, export_only=True),
         Column("must_change_password", _("须修改密码"), export_only=True),
         Column("date_joined", _("创建时间"), export_only=True),
