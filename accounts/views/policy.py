@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,6 +95,7 @@ class SecurityPolicyEditView(LoginRequiredMixin, View):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, _("安全策略已保存，各服务器在 10 秒内按新策略执行。"))
+                seconds = settings.ECBASE_POLICY_CACHE_SECONDS
+                messages.success(request, _("安全策略已保存，所有服务器在 %(n)s 秒内按新策略执行。") % {"n": seconds})
                 return redirect("accounts:security_policy")
         return self.render_form(form)
