@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from accounts.models.users import User
 
-# The most the policy may ask to remember; older hashes are dropped as new ones come.
-KEPT = 24
+# The most the policy may ask to remember (SecurityPolicy.history_count); older hashes are dropped
+# as new ones come.
+KEPT = 10
 
 
 class PasswordHistory(models.Model):

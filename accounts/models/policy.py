@@ -65,8 +65,9 @@ class SecurityPolicy(ChangeLoggedModel):
     history_count = models.PositiveSmallIntegerField(
         _("不得重复使用的历史密码个数"),
         default=5,
-        validators=_bounded(0, 24),
-        help_text=_("新密码不得与最近几次使用过的密码相同（含当前密码）；0 表示不检查。"),
+        # Each remembered password costs one Argon2 check per attempt (≈ 0.45 s on 2 cores).
+        validators=_bounded(0, 10),
+        help_text=_("新密码不得与最近几次使用过的密码相同（含当前密码），0 至 10；0 表示不检查。"),
     )
     failure_limit = models.PositiveSmallIntegerField(
         _("登录失败锁定次数"),
