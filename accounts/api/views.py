@@ -193,7 +193,7 @@ class SignInSerializer(serializers.ModelSerializer[ChangeLog]):
     # The stored codes as plain text (the change log's own serializer names their enums).
     action = serializers.CharField(read_only=True, help_text="login、login_failed 或 logout")
     result = serializers.CharField(read_only=True, help_text="success 或 failure")
-    source = serializers.CharField(read_only=True, help_text="web 或 api")
+    source = serializers.CharField(read_only=True, help_text="web 或 api")  # type: ignore[assignment]  # the log's field, named like DRF's Field.source
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     result_display = serializers.CharField(source="get_result_display", read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
