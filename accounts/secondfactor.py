@@ -1,8 +1,9 @@
 """The second factor, one function for the sign-in page and the API: a TOTP device (django-otp,
 RFC 6238) with printed backup codes. Wrong codes are throttled by the device (1, 2, 4 … seconds)
-and counted like wrong passwords: after `AXES_FAILURE_LIMIT` in a row the account's second factor is
-locked for `AXES_COOLOFF_TIME`, whatever the code. A code is checked under a row lock on the device,
-so two simultaneous requests cannot both use one code, and a used code is never accepted again."""
+and counted like wrong passwords: after the security policy's failure limit in a row the
+account's second factor is locked for the policy's lockout time, whatever the code. A code is
+checked under a row lock on the device, so two simultaneous requests cannot both use one code, and
+a used code is never accepted again."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ import enum
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import SecurityPolicy, User
 
 BACKUP_CODES = 10
 DEVICE_NAME = "动态口令"
@@ -43,13 +43,14 @@ class Verdict:
 
 
 def cooloff() -> datetime.timedelta:
-    return datetime.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    return SecurityPolicy.current().lockout
 
 
 def locked_until(device: TOTPDevice) -> datetime.datetime | None:
-    if device.throttling_failure_count < settings.AXES_FAILURE_LIMIT or device.throttling_failure_timestamp is None:
+    policy = SecurityPolicy.current()
+    if device.throttling_failure_count < policy.failure_limit or device.throttling_failure_timestamp is None:
         return None
-    until = device.throttling_failure_timestamp + cooloff()
+    until = device.throttling_failure_timestamp + policy.lockout
     return until if until > timezone.now() else None
 
 

@@ -246,6 +246,14 @@ class ChangeLog(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "time"], name="changelog_object_idx"),
             models.Index(fields=["request_id"], name="changelog_request_idx"),
+            # An account's recent sign-ins ("我的账号", the security administrator's view of an
+            # account): by login name among the sign-in events only, so that bulk writes of
+            # creates and updates add nothing to it.
+            models.Index(
+                fields=["object_repr", "-time"],
+                name="changelog_sign_in_idx",
+                condition=models.Q(action__in=["login", "login_failed", "logout"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -45,6 +45,22 @@ SERVES: dict[str, str | list[str] | None] = {
     "api-tokens": None,
     "api-token-detail": None,
     "api-me": None,  # the signed-in user's own account and menu
+    # One's own account, password, sign-ins and tokens, never anyone else's:
+    # accounts/tests/test_own_account.py.
+    "accounts:me": None,
+    "accounts:password_change": None,
+    "accounts:token_revoke": None,
+    "api-sign-ins": None,
+    # The three administrators' steps on one account (accounts/tests/test_account_admin.py).
+    "accounts:user_add": "accounts.User",
+    "accounts:user_edit": "accounts.User",
+    "accounts:user_disable": "accounts.User",
+    "accounts:user_enable": "accounts.User",
+    "accounts:user_reset_password": "accounts.User",
+    "accounts:user_unlock": "accounts.User",
+    "accounts:security_policy": "accounts.SecurityPolicy",
+    "accounts:security_policy_edit": "accounts.SecurityPolicy",
+    "api-security-policy": "accounts.SecurityPolicy",
     "policy-whatif": "policies.PolicyPack",
     "core:changelog_list": "core.ChangeLog",
     "core:calendar_list": "core.CalendarYear",

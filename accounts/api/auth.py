@@ -1,7 +1,8 @@
-"""Token authentication of the API (django-rest-knox) with the platform's rules: a token lapses
-after the idle time of a web session and at the latest `ECBASE_TOKEN_MAX_HOURS` after issue (knox's
-AUTO_REFRESH with a maximum), belongs to an active account, and was issued with the second factor
-when the account needs one now."""
+"""Token authentication of the API (django-rest-knox) with the platform's rules, read from the
+security policy (accounts.SecurityPolicy): a token lapses after the policy's idle time (as a web
+session does) and at the latest the policy's maximum age after issue (knox's AUTO_REFRESH with a
+maximum), belongs to an active account that need not change its password first, and was issued
+with the second factor when the account needs one now."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from knox.auth import TokenAuthentication
 from knox.settings import knox_settings
 from rest_framework import exceptions
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, SecurityPolicy
 
 
 class ApiTokenAuthentication(TokenAuthentication):
@@ -22,19 +23,24 @@ class ApiTokenAuthentication(TokenAuthentication):
         user = auth_token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("账号已停用，令牌不能再使用。"))
+        if auth_token.created + SecurityPolicy.current().token_max_age <= timezone.now():
+            # The policy's maximum age was shortened after this token was issued.
+            auth_token.delete()
+            raise exceptions.AuthenticationFailed(_("令牌无效或已过期，请重新获取。"))
         if user.needs_second_factor and not auth_token.second_factor:
             raise exceptions.AuthenticationFailed(
                 _("该令牌签发时未经动态口令验证，现在本账号须使用动态口令：请重新获取令牌。")
             )
+        if user.must_choose_password:
+            raise exceptions.AuthenticationFailed(_("须先在网页上修改密码，才能继续使用接口。"))
         return user, auth_token
 
     def renew_token(self, auth_token: ApiToken) -> None:
         """knox's renewal (idle expiry pushed back, never past the maximum), written at most once
         a minute together with the last use."""
         now = timezone.now()
-        new_expiry = now + knox_settings.TOKEN_TTL
-        if knox_settings.AUTO_REFRESH_MAX_TTL is not None:
-            new_expiry = min(new_expiry, auth_token.created + knox_settings.AUTO_REFRESH_MAX_TTL)
+        policy = SecurityPolicy.current()
+        new_expiry = min(now + policy.idle, auth_token.created + policy.token_max_age)
         if (
             auth_token.expiry is None
             or (new_expiry - auth_token.expiry).total_seconds() > knox_settings.MIN_REFRESH_INTERVAL

@@ -29,7 +29,8 @@ from accounts import secondfactor
 from accounts.acting import acting_user
 from accounts.errors import AccountsErrorCode
 from accounts.lockout import username_held
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, SecurityPolicy, User
+from accounts.views.own import sign_ins
 from accounts.views.signin import second_factor_refusal
 from core.api.views import AuditedAPIMixin
 from core.audit import audit_context, log_event
@@ -54,7 +55,7 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenResponseSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
-    expiry = serializers.DateTimeField(help_text="空闲到期时间；每次使用顺延，最长至签发后 ECBASE_TOKEN_MAX_HOURS 小时")
+    expiry = serializers.DateTimeField(help_text="空闲到期时间；每次使用顺延，最长至安全策略规定的签发后最长有效期")
     username = serializers.CharField()
     role = serializers.CharField()
 
@@ -106,6 +107,8 @@ class TokenView(AuditedAPIMixin, APIView):
         if user is None or not user.is_active:
             return _error(AccountsErrorCode.INVALID_LOGIN)
         assert isinstance(user, User)
+        if user.must_choose_password:
+            return _error(AccountsErrorCode.PASSWORD_CHANGE_REQUIRED, http_status=status.HTTP_403_FORBIDDEN)
         passed = False
         if user.needs_second_factor:
             refused = self._check_second_factor(user, form.validated_data.get("otp", ""))
@@ -118,7 +121,10 @@ class TokenView(AuditedAPIMixin, APIView):
             # django-axes creates a session to hash it; a token client is stateless: no cookie.
             session.flush()
         device = form.validated_data.get("device", "")
-        instance, token = ApiToken.objects.create(user=user, device=device, second_factor=passed)
+        policy = SecurityPolicy.current()
+        instance, token = ApiToken.objects.create(
+            user=user, device=device, second_factor=passed, expiry=min(policy.idle, policy.token_max_age)
+        )
         with audit_context(actor=user, source=ChangeLog.Source.API):
             log_event(ChangeLog.Action.LOGIN, actor=user, object_repr=user.username, message="api token")
         return Response({"token": token, "expiry": instance.expiry, "username": user.username, "role": user.role})
@@ -179,3 +185,28 @@ class TokenDetailView(AuditedAPIMixin, APIView):
             raise NotFound(_("没有这个令牌，或它已被撤销。"))
         log_event(ChangeLog.Action.LOGOUT, actor=user, object_repr=user.username, message="api token")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignInSerializer(serializers.ModelSerializer[ChangeLog]):
+    # The stored codes as plain text (the change log's own serializer names their enums).
+    action = serializers.CharField(read_only=True, help_text="login、login_failed 或 logout")
+    result = serializers.CharField(read_only=True, help_text="success 或 failure")
+    source = serializers.CharField(read_only=True, help_text="web 或 api")  # type: ignore[assignment]  # the log's field, named like DRF's Field.source
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+
+    class Meta:
+        model = ChangeLog
+        fields = ("time", "action", "action_display", "result", "result_display", "source", "source_display", "ip")
+        read_only_fields = fields
+
+
+class SignInListView(AuditedAPIMixin, APIView):
+    """本人最近的登录记录。"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="本人最近的登录、登录失败和退出（最近 20 条）", responses={200: SignInSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(SignInSerializer(sign_ins(acting_user(request).username), many=True).data)

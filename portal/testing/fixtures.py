@@ -24,6 +24,17 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _security_policy_from_settings() -> None:
+    """Each test starts with no stored security policy in the process's cache (the settings are
+    the policy), without asking the database; a test that stores one goes through
+    SecurityPolicy.save, which drops the cache. (A policy a test stored and rolled back must not
+    leak into the next test, and counting a page's queries must not count the policy's.)"""
+    from accounts.models.policy import assume_settings_policy
+
+    assume_settings_policy()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

@@ -15,8 +15,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.conf import settings
 
+from accounts.models import SecurityPolicy
 from core.audit import save_logged
 from core.models import ChangeLog
 from portal.testing.world import PASSWORD, World
@@ -164,7 +164,7 @@ def test_enterprise_export_downloads_the_provinces_workbook(browser_world: World
 
 
 def test_lockout_after_repeated_wrong_passwords(browser_world: World, page: Any) -> None:
-    limit = settings.AXES_FAILURE_LIMIT
+    limit = SecurityPolicy.current().failure_limit
     assert limit == 5
     for _ in range(limit - 1):
         sign_in(page, "prov_js", "Wrong-Password-1!")
