@@ -93,6 +93,7 @@ def do_confirm_signup(actor: User, signup: Signup) -> User:
             phone=locked.contact_phone,
             organisation=locked.enterprise.name,
             password=locked.password,
+            password_changed_at=timezone.now(),
         )
         save_logged(user, actor=actor, message=_("确认企业自助申请，开通账号"))
         transition(locked, SignupStatus.CONFIRMED, actor, user=user, decided_by=actor, decided_at=timezone.now())
