@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.apps import apps
 
-from core.models import ChangeLog, ChangeLoggedModel, Job
+from core.models import ChainCheck, ChainLink, ChainSeal, ChangeLog, ChangeLoggedModel, Job
 from policies.models import AwardEvent
 from selection.models import ApplicationEvent
 
 PROJECT_APPS = {"core", "accounts", "regions", "registry", "selection", "policies"}
-# The log itself; job rows are bookkeeping; an event timeline is the per-workflow trail (STYLE.md 5),
-# written by the same actions that write the change log.
-NOT_LOGGED = {ChangeLog, Job, ApplicationEvent, AwardEvent}
+# The log itself and its hash chain (links, seals, checks: the log's own integrity, append-only);
+# job rows are bookkeeping; an event timeline is the per-workflow trail (STYLE.md 5), written by the
+# same actions that write the change log.
+NOT_LOGGED = {ChangeLog, ChainLink, ChainSeal, ChainCheck, Job, ApplicationEvent, AwardEvent}
 
 
 def project_models() -> list[type]:
