@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import chain
+from core.money import count
 
 FORMAT = "ecbase-backup/1"
 MANIFEST = "manifest.json"
@@ -255,7 +256,7 @@ def create(path: Path, *, say: Say = lambda _line: None, seal_wait: float = 60.0
         raise BackupError(_("备份文件名须以 .tar.gz 或 .tar 结尾。"))
     path.parent.mkdir(parents=True, exist_ok=True)
     sealed = chain.seal(wait=seal_wait)  # the chains cover what was written until now
-    say(_("已封存 %(n)s 条新记录。") % {"n": sealed.total})
+    say(_("已封存 %(n)s 条新记录。") % {"n": count(sealed.total)})
     work = Path(tempfile.mkdtemp(prefix=".ecbase-backup-", dir=path.parent))
     partial = path.with_name(path.name + ".part")
     try:
@@ -443,11 +444,14 @@ def compare(manifest: dict[str, Any]) -> RestoreResult:
     for table in sorted(set(expected) | set(state["tables"])):
         have, want = state["tables"].get(table), expected.get(table)
         if have != want:
-            fail(_("数据表 %(t)s：备份时 %(want)s 行，恢复后 %(have)s 行。") % {"t": table, "want": want, "have": have})
+            fail(
+                _("数据表 %(t)s：备份时 %(want)s 行，恢复后 %(have)s 行。")
+                % {"t": table, "want": count(want), "have": count(have)}
+            )
     if result.ok:
         result.lines.append(
             _("%(n)s 张数据表的行数均与备份时一致（共 %(rows)s 行）。")
-            % {"n": len(expected), "rows": sum(expected.values())}
+            % {"n": len(expected), "rows": count(sum(expected.values()))}
         )
     if state["migrations"] != manifest["migrations"]:
         fail(_("已执行的数据库迁移与备份时不同。"))
@@ -458,7 +462,7 @@ def compare(manifest: dict[str, Any]) -> RestoreResult:
     check = chain.run_check(source="command", do_seal=False)
     result.lines.extend(chain.report_lines(check))
     if check.ok:
-        result.lines.append(_("哈希链校验通过：%(rows)s 条记录未发现改动、删除或插入。") % {"rows": check.rows})
+        result.lines.append(_("哈希链校验通过：%(rows)s 条记录未发现改动、删除或插入。") % {"rows": count(check.rows)})
     else:
         fail(_("哈希链校验未通过：发现 %(n)s 处异常。") % {"n": check.breaks})
     media = _media_root()

@@ -3,6 +3,7 @@ the ministry: when the hash chains were last verified, what was found, and "ç«‹å
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -81,7 +83,11 @@ def present(check: ChainCheck, user: Any) -> list[dict[str, Any]]:
 
 
 def running_job() -> Job | None:
-    return Job.objects.filter(kind=JOB_KIND, status__in=[Job.Status.PENDING, Job.Status.RUNNING]).first()
+    """A verification under way; one older than an hour is taken for lost (a worker that died)
+    and no longer holds the button back."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    active = [Job.Status.PENDING, Job.Status.RUNNING]
+    return Job.objects.filter(kind=JOB_KIND, status__in=active, created__gte=since).first()
 
 
 class ChainStatusView(LoginRequiredMixin, View):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import backup
 from core.audit import audit_context
 from core.models import ChangeLog
+from core.money import count
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             % {
                 "path": result.path,
                 "tables": len(manifest["tables"]),
-                "rows": sum(manifest["tables"].values()),
+                "rows": count(sum(manifest["tables"].values())),
                 "files": manifest["media_files"],
                 "s": result.seconds,
             }

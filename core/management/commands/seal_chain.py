@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from core import chain
+from core.money import count
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         result = chain.seal(wait=options["wait"])
         for spec in chain.chains():
             self.stdout.write(
-                _("%(book)s：本次封存 %(n)s 条。") % {"book": spec.label, "n": result.sealed.get(spec.name, 0)}
+                _("%(book)s：本次封存 %(n)s 条。") % {"book": spec.label, "n": count(result.sealed.get(spec.name, 0))}
             )
         if result.deferred:
             self.stdout.write(_("有事务仍在写入，其记录留待下次封存。"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core import chain
 from core.audit import audit_context
 from core.models import ChangeLog
+from core.money import count
 
 
 class Command(BaseCommand):
@@ -29,14 +30,14 @@ class Command(BaseCommand):
                 source=ChangeLog.Source.COMMAND, do_seal=not options["no_seal"], wait=options["wait"]
             )
         if check.sealed:
-            self.stdout.write(_("本次封存 %(n)s 条新记录。") % {"n": check.sealed})
+            self.stdout.write(_("本次封存 %(n)s 条新记录。") % {"n": count(check.sealed)})
         for line in chain.report_lines(check):
             self.stdout.write(line)
         if check.ok:
             self.stdout.write(
                 _("校验通过：%(rows)s 条记录未发现改动、删除或插入（用时 %(s)s 秒）。")
-                % {"rows": check.rows, "s": check.seconds}
+                % {"rows": count(check.rows), "s": check.seconds}
             )
             return
-        self.stderr.write(_("校验未通过：发现 %(n)s 处异常，详见上文。") % {"n": check.breaks})
+        self.stderr.write(_("校验未通过：发现 %(n)s 处异常，详见上文。") % {"n": count(check.breaks)})
         raise SystemExit(1)
