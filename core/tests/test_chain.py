@@ -47,13 +47,18 @@ def links_of(rows: list[ChangeLog]) -> set[int]:
     )
 
 
-def auditor_page(login: Any) -> str:
-    """The auditor presses 立即校验, confirms, and reads the page."""
-    client = login("auditor")
+def auditor_page(login: Any, key: str = "auditor") -> str:
+    """The auditor presses 立即校验, confirms, and reads the page (the job runs at once)."""
+    client = login(key)
+    checks = ChainCheck.objects.count()
     asked = client.post("/changelog/integrity/verify/")
     assert "确定现在校验吗" in asked.content.decode()
-    done = client.post("/changelog/integrity/verify/", {"confirmed": "1"})
+    assert ChainCheck.objects.count() == checks  # nothing runs before the confirmation
+    with override_settings(ECBASE_TASKS_EAGER=True):
+        done = client.post("/changelog/integrity/verify/", {"confirmed": "1"})
     assert done.status_code == 302
+    made = ChainCheck.objects.order_by("-id")[0]
+    assert ChainCheck.objects.count() == checks + 1 and made.actor is not None and made.actor.username == key
     return client.get("/changelog/integrity/").content.decode()
 
 
@@ -227,6 +232,18 @@ def test_the_page_is_for_the_auditor_and_the_ministry(world: World, login: Any) 
     assert not ChainCheck.objects.exists()
     assert login("auditor").get("/changelog/integrity/verify/").status_code == 405  # a GET never verifies
     assert "日志完整性校验" in login("auditor").get("/").content.decode()  # in the menu
+
+
+@pytest.mark.django_db
+def test_a_verification_under_way_shows_and_is_not_started_twice(world: World, login: Any) -> None:
+    client = login("auditor")
+    with override_settings(ECBASE_TASKS_EAGER=False):  # a worker will take it (not in this test)
+        client.post("/changelog/integrity/verify/", {"confirmed": "1"})
+        again = client.post("/changelog/integrity/verify/", {"confirmed": "1"}, follow=True).content.decode()
+    assert "已有一次校验正在进行" in again
+    assert Job.objects.filter(kind="verify_chain").count() == 1
+    page = client.get("/changelog/integrity/").content.decode()
+    assert "校验进行中" in page and 'http-equiv="refresh"' in page
 
 
 @pytest.mark.django_db
