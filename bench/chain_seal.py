@@ -9,7 +9,8 @@ does not seal, core.tasks seals after a background job), `seal` (every row of th
 batches of core.chain.BATCH, each its own transaction), `verify` (recompute and compare every
 chain, without sealing), `reseal` (a seal with nothing to do: the cron's cost on a quiet system).
 `--no-lock` drops the writers' lock trigger (PostgreSQL) before the import, to show what the lock
-costs an import.
+costs an import. On PostgreSQL each run also times single log rows, each in its own transaction
+(a web request's write), with the lock and without it, taking turns.
 
 Database: DATABASE_URL when set (dropped and re-created: give it a bench-only name, e.g.
 postgresql://postgres@127.0.0.1:5432/ecbase_bench_chain), else a temporary SQLite file.
@@ -84,6 +85,7 @@ def child(path: Path, no_lock: bool) -> None:
     started = time.perf_counter()
     again = chain.seal()
     reseal_s = time.perf_counter() - started
+    lock_us = _lock_cost(connection) if vendor == "postgresql" and not no_lock else {}
     print(
         json.dumps(
             {
@@ -97,9 +99,39 @@ def child(path: Path, no_lock: bool) -> None:
                 "reseal": round(reseal_s, 3),
                 "resealed": again.total,
                 "links": ChainLink.objects.count(),
+                **lock_us,
             }
         )
     )
+
+
+def _lock_cost(connection: Any, n: int = 500, rounds: int = 3) -> dict[str, float]:
+    """What the writers' lock costs a web request: single log rows, each in its own transaction
+    (as a request writes them), with the trigger and without it, taking turns; microseconds per
+    row, medians of the rounds."""
+    from core import append_only
+    from core.audit import log_event
+    from core.models import ChangeLog
+
+    def per_row() -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            log_event(ChangeLog.Action.EXPORT, object_repr="bench")
+        return (time.perf_counter() - started) / n * 1e6
+
+    with_lock, without = [], []
+    for _ in range(rounds):
+        with_lock.append(per_row())
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER core_changelog_chain_lock ON core_changelog")
+        without.append(per_row())
+        with connection.cursor() as cursor:
+            for sql in append_only.write_lock_sql("core_changelog"):
+                cursor.execute(sql)
+    return {
+        "row_us_lock": round(statistics.median(with_lock), 1),
+        "row_us_no_lock": round(statistics.median(without), 1),
+    }
 
 
 def main() -> None:
@@ -129,6 +161,11 @@ def main() -> None:
             f" ({r['sealed']} rows, {r['sealed'] / r['seal']:,.0f} rows/s)  verify {r['verify']:.3f} s"
             f" ({r['verified_rows']} rows)  reseal {r['reseal']:.3f} s ({r['resealed']} rows)"
         )
+        if "row_us_lock" in r:
+            print(
+                f"        one log row per transaction: {r['row_us_lock']} µs with the lock,"
+                f" {r['row_us_no_lock']} µs without"
+            )
     med = {k: statistics.median(r[k] for r in runs) for k in ("import", "seal", "verify", "reseal")}
     print(
         f"\n{runs[-1]['vendor']}, median of {len(runs)}: import {med['import']:.3f} s, seal {med['seal']:.3f} s"
