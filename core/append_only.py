@@ -14,7 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 # Every append-only table of the project. A new one is added here and installed by its migration.
-TABLES: tuple[str, ...] = ("core_changelog", "policies_ledgerentry")
+TABLES: tuple[str, ...] = (
+    "core_changelog",
+    "policies_ledgerentry",
+    # The hash chains over those two and the record of their verifications (core.chain).
+    "core_chainlink",
+    "core_chainseal",
+    "core_chaincheck",
+)
 
 
 def sqlite(table: str) -> list[str]:
@@ -61,5 +68,37 @@ def install(table: str) -> Callable[[Any, Any], None]:
     def forwards(apps: Any, schema_editor: Any) -> None:
         for sql in statements(table, schema_editor.connection.vendor):
             schema_editor.execute(sql)
+
+    return forwards
+
+
+# --- the writers' lock of the hash chains (core.chain) ---------------------------------------
+
+# PostgreSQL advisory lock (two int4 keys) that every statement inserting into a chained table takes
+# shared, held until its transaction ends; the sealer waits for its holders (core.chain).
+LOCK_CLASS = 0x65636263
+WRITE = 1
+
+
+def write_lock_sql(table: str) -> list[str]:
+    """PostgreSQL: the trigger that makes every INSERT (and COPY) into `table` take the writers'
+    lock before it draws an id (statement-level BEFORE triggers fire before the statement
+    produces its first row, hence before the column defaults call nextval). Idempotent."""
+    return [
+        f"""CREATE OR REPLACE FUNCTION ecbase_chain_write_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN PERFORM pg_advisory_xact_lock_shared({LOCK_CLASS}, {WRITE}); RETURN NULL; END $$""",
+        f"DROP TRIGGER IF EXISTS {table}_chain_lock ON {table}",
+        f"""CREATE TRIGGER {table}_chain_lock BEFORE INSERT ON {table}
+       FOR EACH STATEMENT EXECUTE FUNCTION ecbase_chain_write_lock()""",
+    ]
+
+
+def write_lock(table: str) -> Callable[[Any, Any], None]:
+    """A RunPython forwards function for the migration of a chained table (PostgreSQL only)."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in write_lock_sql(table):
+                schema_editor.execute(sql)
 
     return forwards

@@ -26,4 +26,6 @@ class CoreConfig(appconfig.EcbaseAppConfig):
         entries = [appconfig.MenuEntry(140, _("节假日安排"), reverse("core:calendar_list"))]
         if user.role in (Role.MINISTRY, Role.AUDITOR, Role.SECADMIN):
             entries.append(appconfig.MenuEntry(150, _("操作日志"), reverse("core:changelog_list")))
+        if user.role in (Role.MINISTRY, Role.AUDITOR):  # core.chain_views.READERS
+            entries.append(appconfig.MenuEntry(151, _("日志完整性校验"), reverse("core:chain_status")))
         return entries

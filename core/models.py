@@ -239,6 +239,14 @@ class ChangeLog(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     message = models.TextField(_("说明"), blank=True)
 
+    # Hashed into the change log's hash chain (core.chain): every stored column. A column added
+    # later is listed here only if old rows read as NULL or empty text (those are left out of a
+    # row's hash, so the rows sealed before it keep their hashes).
+    chain_fields: ClassVar[tuple[str, ...]] = (
+        "id", "time", "actor_id", "actor_name", "source", "request_id", "ip", "action", "result",
+        "content_type_id", "object_id", "object_repr", "before", "after", "message",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
@@ -272,6 +280,90 @@ class ChangeLog(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    def chain_text(self, *, hide_values: bool = False) -> str:
+        """The entry in words, for the integrity report (core.chain): when, who, what, on what
+        (no values: the three administrators read the object's name in the log too)."""
+        when = timezone.localtime(self.time).strftime("%Y-%m-%d %H:%M:%S")
+        who = self.actor_name or str(_("系统"))
+        return " ".join(p for p in (when, who, str(self.get_action_display()), self.object_repr) if p)
+
+
+class ChainLink(models.Model):
+    """One sealed row of a hash chain (core.chain): the row's hash covers its content and the
+    previous link's hash. Kept beside the chained tables rather than in a column of theirs, so
+    their append-only triggers stay as they are; append-only itself (core.append_only)."""
+
+    chain = models.CharField(_("账簿"), max_length=40)
+    row_id = models.BigIntegerField(_("记录编号"))
+    prev_hash = models.BinaryField(_("前一条的哈希"), max_length=32)
+    hash = models.BinaryField(_("哈希"), max_length=32)
+
+    class Meta:
+        verbose_name = _("哈希链节点")
+        verbose_name_plural = _("哈希链节点")
+        # The sealer reads the head (the last row of a chain), the verifier every link in order.
+        constraints = [models.UniqueConstraint(fields=["chain", "row_id"], name="chainlink_one_per_row")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} {self.row_id}"
+
+
+class ChainSeal(models.Model):
+    """One sealing of a run of rows: which rows, the last hash, with which key (its fingerprint),
+    and a MAC over all that. The verifier finds a cut tail by the last seal's last row and a key
+    that is not the one configured by its fingerprint. Append-only (core.append_only)."""
+
+    chain = models.CharField(_("账簿"), max_length=40)
+    time = models.DateTimeField(_("封存时间"), default=timezone.now)
+    first_row_id = models.BigIntegerField(_("起始记录编号"))
+    last_row_id = models.BigIntegerField(_("截止记录编号"))
+    count = models.PositiveIntegerField(_("记录数"))
+    last_hash = models.BinaryField(_("最后一条的哈希"), max_length=32)
+    key_id = models.CharField(_("密钥指纹"), max_length=16)
+    mac = models.BinaryField(_("校验码"), max_length=32)
+
+    class Meta:
+        verbose_name = _("哈希链封存")
+        verbose_name_plural = _("哈希链封存")
+        indexes = [models.Index(fields=["chain", "last_row_id"], name="chainseal_chain_last_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} {self.first_row_id}–{self.last_row_id}"
+
+
+class ChainCheck(models.Model):
+    """One verification of the hash chains: when, by whom, what was found. Shown to the auditor
+    (core.views.ChainStatusView); append-only (core.append_only)."""
+
+    time = models.DateTimeField(_("校验时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("校验人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=ChangeLog.Source.choices)
+    ok = models.BooleanField(_("校验通过"))
+    rows = models.PositiveBigIntegerField(_("校验记录数"), default=0)
+    sealed = models.PositiveBigIntegerField(_("本次封存记录数"), default=0)
+    unsealed = models.PositiveBigIntegerField(_("未封存记录数"), default=0)
+    breaks = models.PositiveIntegerField(_("异常数"), default=0)
+    seconds = models.DecimalField(_("用时（秒）"), max_digits=9, decimal_places=2, default=0)
+    # Per chain: its rows, head and the breaks found (the first ones of each chain, see core.chain).
+    report = models.JSONField(_("校验结果"), default=dict)
+
+    class Meta:
+        verbose_name = _("完整性校验")
+        verbose_name_plural = _("完整性校验")
+        ordering = ["-time", "-id"]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.time).strftime("%Y-%m-%d %H:%M:%S")
+        return f"{when} {_('通过') if self.ok else _('未通过')}"
 
 
 class Job(TimeStampedModel):

@@ -31,6 +31,7 @@ from core.models import Job
 from core.workflow import transition
 
 logger = logging.getLogger(__name__)
+SEAL_WAIT = 10.0  # seconds a job's sealing waits for other transactions still writing
 
 
 def resolve(fn_path: str) -> Callable[[Job], Any]:
@@ -57,12 +58,29 @@ def run(job_id: int, fn_path: str) -> None:
         transition(job, Job.Status.ERROR, None, result=result, finished=timezone.now())
         if settings.ECBASE_TASKS_EAGER and getattr(settings, "ECBASE_TASKS_RAISE", False):
             raise
+        seal_after(job_id)  # what the job committed before it failed
         return
     # The function may have recorded its own outcome (failed, error); otherwise it succeeded.
     if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).exists():
         transition(job, Job.Status.SUCCEEDED, None, finished=timezone.now())
     else:
         Job.objects.filter(pk=job.pk, finished__isnull=True).update(finished=timezone.now())
+    seal_after(job_id)
+
+
+def seal_after(job_id: int) -> None:
+    """Seal the rows a job wrote into the hash chains (core.chain), once its transactions have
+    committed: the job's page already says it is done. Not for eager jobs (tests, commands: the
+    caller waits, maybe inside its own transaction whose rows are not committed yet): `seal_chain`
+    or the next job seals them. A failure here never fails the job; the next seal catches up."""
+    if settings.ECBASE_TASKS_EAGER or connection.in_atomic_block:
+        return
+    from core import chain
+
+    try:
+        chain.seal(wait=SEAL_WAIT)
+    except Exception:
+        logger.exception("sealing after job %s failed", job_id)
 
 
 def _thread_main(job_id: int, fn_path: str) -> None:

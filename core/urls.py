@@ -1,11 +1,13 @@
 from django.urls import path
 
-from core import calendar_views, exportjobs, views
+from core import calendar_views, chain_views, exportjobs, views
 
 app_name = "core"
 
 urlpatterns = [
     path("changelog/", views.ChangeLogListView.as_view(), name="changelog_list"),
+    path("changelog/integrity/", chain_views.ChainStatusView.as_view(), name="chain_status"),
+    path("changelog/integrity/verify/", chain_views.ChainVerifyView.as_view(), name="chain_verify"),
     path("exports/<int:pk>/", exportjobs.ExportJobView.as_view(), name="export_job"),
     path("exports/<int:pk>/file/", exportjobs.ExportJobFileView.as_view(), name="export_job_file"),
     path("calendar/", calendar_views.CalendarListView.as_view(), name="calendar_list"),

@@ -473,6 +473,7 @@ class ChangeLogListView(LoginRequiredMixin, View):
             "core/changelog_list.html",
             {
                 "title": gettext_lazy("操作日志"),
+                "can_verify": user.role in (Role.AUDITOR, Role.MINISTRY),  # core.chain_views.READERS
                 "page": page,
                 "filterset": fs,
                 "querystring": query.urlencode(),

@@ -39,6 +39,17 @@ if not SECRET_KEY:
     else:
         raise RuntimeError("ECBASE_SECRET_KEY must be set when ECBASE_DEBUG is off")
 
+# The key of the hash chains over the change log and the payment ledger (core.chain). Kept out of
+# the database so that database access alone cannot recompute a chain over altered rows; never
+# changed once rows are sealed with it (they would all fail verification), and restored with the
+# backups (docs/deploy.md). Separate from SECRET_KEY, which may be rotated.
+ECBASE_CHAIN_KEY = os.environ.get("ECBASE_CHAIN_KEY", "")
+if not ECBASE_CHAIN_KEY:
+    if DEBUG or os.environ.get("ECBASE_DEV", "") == "1" or "pytest" in sys.modules:
+        ECBASE_CHAIN_KEY = "ecbase-development-chain-key-not-for-production"
+    else:
+        raise RuntimeError("ECBASE_CHAIN_KEY must be set when ECBASE_DEBUG is off (docs/deploy.md)")
+
 # Under DEBUG a crash shows the site's 500 page too (the traceback is in the console); set this to
 # see Django's technical 500 page instead (docs/deploy.md). 404s never show the URL patterns.
 ECBASE_DEBUG_TRACEBACKS = env_bool("ECBASE_DEBUG_TRACEBACKS", False)

@@ -63,6 +63,10 @@ SERVES: dict[str, str | list[str] | None] = {
     "api-security-policy": "accounts.SecurityPolicy",
     "policy-whatif": "policies.PolicyPack",
     "core:changelog_list": "core.ChangeLog",
+    # The hash chains' verifications, for the auditor and the ministry only, whatever their scope:
+    # core/tests/test_chain.py (test_the_page_is_for_the_auditor_and_the_ministry).
+    "core:chain_status": None,
+    "core:chain_verify": None,
     "core:calendar_list": "core.CalendarYear",
     "core:calendar_year": "core.CalendarYear",
     "core:object_history": EVERY_SCOPED,

@@ -23,6 +23,7 @@ def production_env() -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="ecbase.settings",
         ECBASE_SECRET_KEY="a-production-secret-of-enough-length-and-variety-0123456789-ABCDEFG",
+        ECBASE_CHAIN_KEY="a-production-chain-key-kept-out-of-the-database-0123456789",
         ECBASE_ALLOWED_HOSTS="ecbase.example.gov.cn",
         ECBASE_CSRF_TRUSTED_ORIGINS="https://ecbase.example.gov.cn",
     )

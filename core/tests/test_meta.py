@@ -5,17 +5,28 @@ from __future__ import annotations
 from django.apps import apps
 
 from accounts.models import ApiToken, PasswordHistory, UserSession
-from core.models import ChangeLog, ChangeLoggedModel, Job
+from core.models import ChainCheck, ChainLink, ChainSeal, ChangeLog, ChangeLoggedModel, Job
 from policies.models import AwardEvent
 from selection.models import ApplicationEvent
 
 PROJECT_APPS = {"core", "accounts", "regions", "registry", "selection", "policies"}
-# The log itself; job rows are bookkeeping; an event timeline is the per-workflow trail (STYLE.md 5),
-# written by the same actions that write the change log. Sign-in state: an API token's issue and
-# revocation are logged as sign-in and sign-out events, a session is the state of one, and the
-# password history holds hashes, which never go into a log (the password change is logged on the
-# account).
-NOT_LOGGED = {ChangeLog, Job, ApplicationEvent, AwardEvent, ApiToken, UserSession, PasswordHistory}
+# The log itself and its hash chain (links, seals, checks: the log's own integrity, append-only);
+# job rows are bookkeeping; an event timeline is the per-workflow trail (STYLE.md 5), written by the
+# same actions that write the change log. Sign-in state: an API token's issue and revocation are
+# logged as sign-in and sign-out events, a session is the state of one, and the password history
+# holds hashes, which never go into a log (the password change is logged on the account).
+NOT_LOGGED = {
+    ChangeLog,
+    ChainLink,
+    ChainSeal,
+    ChainCheck,
+    Job,
+    ApplicationEvent,
+    AwardEvent,
+    ApiToken,
+    UserSession,
+    PasswordHistory,
+}
 
 
 def project_models() -> list[type]:

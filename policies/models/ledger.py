@@ -3,7 +3,7 @@ new entry with the opposite amount referencing the payment it undoes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChangeLoggedModel
+from core.money import yuan_text
 from core.roles import Role
 from core.scoping import ADD, Scope, ScopedQuerySet
 from policies.scopes import READ, district_q
@@ -55,6 +56,13 @@ class LedgerEntry(ChangeLoggedModel):
 
     objects = ScopedQuerySet.as_manager()
 
+    # Hashed into the ledger's hash chain (core.chain): every stored column. A column added later is
+    # listed here only if old rows read as NULL or empty text (left out of a row's hash).
+    chain_fields: ClassVar[tuple[str, ...]] = (
+        "id", "created", "last_updated", "fund_id", "year", "application_id", "kind", "attempt", "amount_fen",
+        "time", "voucher_no", "document_no", "reverses_id", "note", "trace", "recorded_by_id",
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("拨付台账")
         verbose_name_plural = _("拨付台账")
@@ -91,6 +99,14 @@ class LedgerEntry(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:application_detail", args=[self.application_id])
+
+    def chain_text(self, *, hide_values: bool = False) -> str:
+        """The entry in words, for the integrity report (core.chain); the three administrators
+        (`hide_values`) read when and what kind, not the money."""
+        when = timezone.localtime(self.time).strftime("%Y-%m-%d %H:%M:%S")
+        if hide_values:
+            return f"{when} {self.get_kind_display()}"
+        return f"{when} {self.get_kind_display()} {yuan_text(self.amount_fen)} {_('凭证号')} {self.voucher_no}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
