@@ -116,7 +116,7 @@ def run_import(job: Job) -> None:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     message = _("文件导入：%(name)s（任务 %(id)s）") % {"name": job.params.get("filename", ""), "id": job.pk}
-    with audit_context(actor=user, source=ChangeLog.Source.IMPORT):
+    with audit_context(actor=user, source=ChangeLog.Source.IMPORT), tasks.gc_paused():
         path = job.input_file.path
         try:
             uploads.check_upload(path, fmt)

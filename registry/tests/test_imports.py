@@ -515,3 +515,32 @@ def test_yes_and_no_in_the_platform_words(login: Any) -> None:
         )
     )
     assert stored == {code(100 + n): n in (1, 3, 5, 7) for n in words}
+
+
+def test_the_cycle_collector_runs_again_after_an_import(login: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An import pauses Python's cycle collector (core.tasks.gc_paused); a server process left
+    # without it would grow with every import. It resumes after a good file, a bad file and a crash.
+    import gc
+
+    import registry.imports.jobs
+
+    client = login("operator_rc")
+    assert gc.isenabled()
+    seen: list[bool] = []
+    original = registry.imports.jobs.read_table
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(registry.imports.jobs, "read_table", spy)
+    assert job_of(upload(client, xlsx([row(1)]))).status == Job.Status.SUCCEEDED
+    assert job_of(upload(client, xlsx([row(2, 从业人数=-1)]))).status == Job.Status.FAILED
+    assert seen == [False, False] and gc.isenabled()
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(registry.imports.jobs, "read_table", crash)
+    assert job_of(upload(client, xlsx([row(3)]))).status == Job.Status.ERROR
+    assert gc.isenabled()
