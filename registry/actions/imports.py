@@ -28,7 +28,7 @@ from accounts.models import User
 from core import audit, uscc
 from core.audit import log_event
 from core.bulk import BulkWriter
-from core.db import ANALYZE_THRESHOLD, COARSE, analyze
+from core.db import COARSE, analyze_after_load
 from core.models import ChangeLog
 from core.roles import Role
 from core.scoping import ADD, CHANGE, can
@@ -277,9 +277,10 @@ def import_roster_batches(
                 f"residencies={outcome.residencies}",
             )
     mark = outcome.lap("commit", mark)
-    if outcome.created + outcome.updated + outcome.residencies >= ANALYZE_THRESHOLD:
-        analyze(Enterprise, Residency)
-        analyze(ChangeLog, statistics=COARSE)  # looked up through its indexes only
+    # Fresh planner statistics for the list pages, where the load changed a table enough.
+    analyzed = analyze_after_load({Enterprise: outcome.created + outcome.updated, Residency: outcome.residencies})
+    analyzed += analyze_after_load({ChangeLog: outcome.log_rows}, statistics=COARSE)  # read through its indexes
+    if analyzed:
         outcome.lap("analyze", mark)
     return outcome
 
