@@ -45,6 +45,22 @@ def analyze(*model_classes: type[models.Model], statistics: int | None = None) -
             cursor.execute("SET LOCAL default_statistics_target TO DEFAULT")
 
 
+def vacuum_analyze(*model_classes: type[models.Model]) -> None:
+    """VACUUM (ANALYZE) after a large first load, what autovacuum does some time later: besides
+    the statistics, it sets the visibility map, without which an index-only scan reads the table
+    too (the seek of the ministry's page 500 over 25,000 credit codes visits 25,000 rows: 35–44 ms
+    instead of 3–5 ms, and COUNT(*) scans the table instead of its smallest index, measured on a
+    busy machine). VACUUM cannot run in a transaction: inside one, ANALYZE alone."""
+    if connection.vendor != "postgresql":
+        return
+    if connection.in_atomic_block:
+        analyze(*model_classes)
+        return
+    with connection.cursor() as cursor:
+        for model in model_classes:
+            cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
+
+
 def analyze_after_load(written: Mapping[type[models.Model], int], *, statistics: int = AFTER_LOAD) -> list[str]:
     """ANALYZE (PostgreSQL) the tables that a load changed enough to mislead the planner: at
     least ANALYZE_THRESHOLD rows written, and at least ANALYZE_SHARE of the rows their
