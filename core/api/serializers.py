@@ -45,12 +45,15 @@ class ChoiceLabelField(serializers.CharField):
 
     def __init__(self, field: str, **kwargs: Any) -> None:
         super().__init__(source=field, read_only=True, **kwargs)
+        self.model_field = field
         self._labels: dict[Any, str] | None = None
 
     def to_representation(self, value: Any) -> Any:
         if self._labels is None:
-            model: type[models.Model] = self.parent.Meta.model  # type: ignore[union-attr]  # a model serializer's field
-            self._labels = {key: str(label) for key, label in model._meta.get_field(self.source).flatchoices}
+            model: type[models.Model] = self.parent.Meta.model  # type: ignore[attr-defined]  # a model serializer's field
+            field = model._meta.get_field(self.model_field)
+            assert isinstance(field, models.Field)
+            self._labels = {key: str(label) for key, label in field.flatchoices}
         return self._labels.get(value, value)
 
 
