@@ -126,11 +126,14 @@ def _existing_enterprises(codes: Sequence[str]) -> dict[str, dict[str, Any]]:
     attnames = [f.attname for f in fields]
     found: dict[str, dict[str, Any]] = {}
     if _is_postgres():
-        # One query with an array parameter: no 60,000-placeholder statements to build and parse.
+        # One query, the codes in one text split by the database: no 60,000-placeholder statement,
+        # and no array of 60,000 strings for psycopg to encode (half the lookup's time). Only
+        # codes that can be stored are looked up (18 letters and digits: a row with any other
+        # fails its checks), so a comma never splits one.
         cols = ", ".join(f'"{f.column}"' for f in fields)
         cur = _raw_cursor()
-        query = f"SELECT {cols} FROM registry_enterprise WHERE credit_code = ANY(%b::text[])"  # noqa: S608  (columns from model metadata)
-        cur.execute(query, (list(codes),))
+        query = f"SELECT {cols} FROM registry_enterprise WHERE credit_code = ANY(string_to_array(%s, ','))"  # noqa: S608  (columns from model metadata)
+        cur.execute(query, (",".join(c for c in codes if len(c) == 18 and c.isascii() and c.isalnum()),))
         for values in cur.fetchall():
             record = dict(zip(attnames, values, strict=True))
             found[record["credit_code"]] = record
