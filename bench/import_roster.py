@@ -32,6 +32,10 @@ Where the time goes (`job.result["timings"]`, seconds):
              --sync, already done under keys)
   analyze    ANALYZE of the three tables (planner statistics for the list pages)
 --sync writes with core.bulk.PIPELINE = False, so that rows and log show the database's time.
+
+cpu: the CPU seconds of the import's Python process and of its PostgreSQL backend (read from
+/proc when the server runs on this machine). On a shared machine the wall times stretch with the
+others' load; these say how much work each side did, and which one the other waited for.
 """
 
 from __future__ import annotations
@@ -127,6 +131,22 @@ def setup_world() -> Any:
     return user
 
 
+def database_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far, when the server runs on this
+    machine (/proc), else None: on a shared machine, how much of the import's time the database
+    worked, whatever the others ran meanwhile."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/schedstat") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except OSError:
+        return None
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -184,9 +204,13 @@ def child(n: int, path: Path, sync: bool) -> None:
     user = setup_world()
     logs_before = ChangeLog.objects.count()
     rss_before = peak_mb()
+    cpu_before, db_before = time.process_time(), database_cpu()
     seconds, job = run_import(user, path)
+    cpu, db = time.process_time() - cpu_before, database_cpu()
     assert job.status == "succeeded", job.result.get("message")
     result: dict[str, Any] = {
+        "python_cpu": round(cpu, 3),
+        "database_cpu": round(db - db_before, 3) if db is not None and db_before is not None else None,
         "vendor": vendor,
         "rows": job.total,
         "import": round(seconds, 3),
@@ -264,6 +288,8 @@ def main() -> None:
             f"  reimport {r['reimport']:.3f} s"
         )
         print(f"        steps {r['steps']}")
+        if r.get("database_cpu") is not None:
+            print(f"        cpu: python {r['python_cpu']:.2f} s, database {r['database_cpu']:.2f} s")
     last = runs[-1]
     print(
         f"\n{last['vendor']}, {last['rows']} rows: created {last['created']}, residencies {last['residencies']},"
@@ -281,6 +307,11 @@ def main() -> None:
     )
     medians = {k: median([r["steps"][k] for r in runs]) for k in (*STEPS, "other")}
     print("median steps (s): " + "  ".join(f"{k} {v:.2f}" for k, v in medians.items()))
+    if last.get("database_cpu") is not None:
+        print(
+            f"median cpu (s): python {median([r['python_cpu'] for r in runs]):.2f}"
+            f"  database {median([r['database_cpu'] for r in runs]):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -204,7 +204,9 @@ class ChangeLog(models.Model):
         SYSTEM = "system", _("系统")
 
     time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    # No database constraint: an entry must outlive whatever it names.
+    # No database constraint: an entry must outlive whatever it names. No index either: no query
+    # looks entries up by actor id (the filter by person ORs it with actor_name, so it walks the
+    # time index), and an import would write it for every row.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -212,6 +214,7 @@ class ChangeLog(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)

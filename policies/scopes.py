@@ -9,6 +9,7 @@ Everyone else (operators, experts, the three administrators, the public) sees no
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -23,13 +24,20 @@ def unit_regions(quota_unit_id: int | None) -> QuerySet[Any, Any]:
     """Ids of the regions of a quota unit, as a lazy subquery (no query runs until it is used): the
     regions under the unit's own region (a province or municipality: same first two digits; a city
     with separate planning: same first four), without those of the cities with separate planning
-    inside a province, which are units of their own."""
+    inside a province, which are units of their own. A copy of one built once per unit: building
+    it takes 1.3 ms, and a province's menu asks for it three times on every page."""
+    return _unit_regions(quota_unit_id or 0).all()
+
+
+@functools.lru_cache(maxsize=256)
+def _unit_regions(quota_unit_id: int) -> QuerySet[Any, Any]:
+    # Never evaluated (callers get copies, used as subqueries): it holds no rows, only the query.
     from django.db.models import Exists, OuterRef
     from django.db.models.functions import Substr
 
     from regions.models import QuotaUnit, QuotaUnitKind, Region, RegionLevel
 
-    unit = QuotaUnit.objects.filter(pk=quota_unit_id or 0).annotate(
+    unit = QuotaUnit.objects.filter(pk=quota_unit_id).annotate(
         p2=Substr("region__code", 1, 2), p4=Substr("region__code", 1, 4)
     )
     inside = Exists(
@@ -40,7 +48,7 @@ def unit_regions(quota_unit_id: int | None) -> QuerySet[Any, Any]:
     )
     city = Exists(
         QuotaUnit.objects.filter(kind=QuotaUnitKind.SEPARATE_PLANNING_CITY)
-        .exclude(pk=quota_unit_id or 0)
+        .exclude(pk=quota_unit_id)
         .annotate(p4=Substr("region__code", 1, 4))
         .filter(p4=Substr(OuterRef("code"), 1, 4))
     )

@@ -115,3 +115,56 @@ def test_an_error_of_the_caller_after_the_writes_undoes_them(world: World) -> No
 def test_writes_happen_inside_the_callers_transaction_only() -> None:
     with pytest.raises(RuntimeError, match="atomic"):
         BulkWriter()
+
+
+def _described_rows(table: str) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return float(cursor.fetchone()[0])
+
+
+def test_statistics_are_refreshed_after_a_load_that_changes_a_table_enough(world: World) -> None:
+    # The list pages right after an import are planned with the new row counts; a load that is a
+    # small part of a large table leaves them as they are (autovacuum's own rule), and so does a
+    # small load.
+    from django.db import connection
+
+    from core.db import ANALYZE_THRESHOLD, analyze, analyze_after_load
+
+    if connection.vendor != "postgresql":
+        assert analyze_after_load({Region: 10**6}) == []
+        return
+    analyze(Region)
+    stored = Region.objects.count()
+    assert _described_rows("regions_region") == stored
+    with transaction.atomic(), BulkWriter() as bulk:
+        bulk.insert(Region, regions(*(f"98{i:04d}" for i in range(stored + 10))))
+    assert analyze_after_load({Region: ANALYZE_THRESHOLD - 1}) == []  # too few rows to matter
+    assert _described_rows("regions_region") == stored
+    assert analyze_after_load({Region: ANALYZE_THRESHOLD}) == ["regions_region"]  # vs what it describes
+    assert _described_rows("regions_region") == 2 * stored + 10
+    with connection.cursor() as cursor:  # a table whose statistics describe many more rows
+        cursor.execute("UPDATE pg_class SET reltuples = %s WHERE relname = 'regions_region'", [ANALYZE_THRESHOLD * 11])
+    assert analyze_after_load({Region: ANALYZE_THRESHOLD}) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vacuum_after_a_first_load_marks_every_page_visible() -> None:
+    # Index-only scans (a deep page's seek, COUNT over the smallest index) read the table too
+    # unless the visibility map says its pages are all visible: the demo seed vacuums what it
+    # wrote, as autovacuum would later.
+    from django.db import connection
+
+    from core.db import vacuum_analyze
+
+    with transaction.atomic(), BulkWriter() as bulk:
+        bulk.insert(Region, regions(*(f"97{i:04d}" for i in range(2000))))
+    vacuum_analyze(Region)
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'regions_region'")
+        pages, visible = cursor.fetchone()
+    assert pages > 0 and visible == pages

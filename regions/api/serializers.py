@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.api.serializers import LoggedModelSerializer
+from core.api.serializers import ChoiceLabelField, LoggedModelSerializer
 from regions.models import DemoCity, QuotaUnit, Region
 
 
@@ -16,7 +16,7 @@ class RegionSerializer(serializers.ModelSerializer):
     successor: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="继任区划代码（未停用或无继任时为空）"
     )
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceLabelField("level")
 
     class Meta:
         model = Region
@@ -28,7 +28,7 @@ class QuotaUnitSerializer(LoggedModelSerializer):
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False, help_text="对应区划代码"
     )
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
 
     class Meta:
         model = QuotaUnit

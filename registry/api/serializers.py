@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from core import uscc
 from core.api.fields import DateField
-from core.api.serializers import CreditCodeField, LoggedModelSerializer, uscc_message
+from core.api.serializers import ChoiceLabelField, CreditCodeField, LoggedModelSerializer, uscc_message
 from core.privacy import mask_phone
 from core.roles import Role
 from core.scoping import CHANGE, VIEW, restrict
@@ -39,7 +39,7 @@ class BaseSerializer(LoggedModelSerializer):
         child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True), read_only=True
     )
     operator_credit_code = CreditCodeField(label=_("运营主体统一社会信用代码"))
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
 
     class Meta:
         model = Base
@@ -81,8 +81,8 @@ class BaseStatusChangeSerializer(serializers.ModelSerializer):
         read_only=True,
         label=BaseStatusChange._meta.get_field("from_status").verbose_name,
     )
-    from_status_display = serializers.CharField(source="get_from_status_display", read_only=True)
-    to_status_display = serializers.CharField(source="get_to_status_display", read_only=True)
+    from_status_display = ChoiceLabelField("from_status")
+    to_status_display = ChoiceLabelField("to_status")
     note = serializers.CharField(source="message", read_only=True, label=_("说明"))
 
     class Meta:
@@ -109,12 +109,12 @@ class EnterpriseSerializer(LoggedModelSerializer):
         label=_("主体类型"),
         help_text="省略时按统一社会信用代码第 1-2 位推定",
     )
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = ChoiceLabelField("category")
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), label=_("注册地区"), help_text="区划代码（6 位）"
     )
     region_name = serializers.CharField(source="region.name", read_only=True)
-    industry_display = serializers.CharField(source="get_industry_display", read_only=True)
+    industry_display = ChoiceLabelField("industry")
     base = serializers.PrimaryKeyRelatedField(
         queryset=Base.objects.none(),
         write_only=True,
@@ -227,7 +227,7 @@ class ResidencySerializer(LoggedModelSerializer):
 class TitleSerializer(LoggedModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), label=_("企业"))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceLabelField("level")
 
     class Meta:
         model = Title

@@ -43,7 +43,10 @@ class Residency(ChangeLoggedModel):
                 name="residency_left_after_entered",
             ),
         ]
-        indexes = [models.Index(fields=["base", "left_on"], name="residency_base_open_idx")]
+        # The enterprise id rides along (PostgreSQL): "enterprises resident in these bases", every
+        # scoped user's list, reads this index alone instead of every residency (a province's
+        # first page of 60,000 enterprises: 2,700 index entries instead of 63,000 rows).
+        indexes = [models.Index(fields=["base", "left_on"], include=["enterprise"], name="residency_base_open_idx")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} @ {self.base}"

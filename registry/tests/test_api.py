@@ -349,3 +349,19 @@ def test_list_query_count_is_pinned(world: World, api, django_assert_max_num_que
         assert client.get("/api/enterprises/").status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get("/api/bases/").status_code == 200
+
+
+def test_lists_give_each_coded_value_with_its_chinese_label(world: World, api) -> None:
+    from registry.models import EnterpriseCategory, Industry
+
+    client = api("ministry")
+    enterprises = client.get("/api/enterprises/?page_size=100").json()["results"]
+    assert enterprises
+    categories, industries = dict(EnterpriseCategory.choices), dict(Industry.choices)
+    for row in enterprises:
+        assert row["category_display"] == categories[row["category"]] != row["category"]
+        assert row["industry_display"] == industries[row["industry"]] != row["industry"]
+    bases = client.get("/api/bases/").json()["results"]
+    assert bases and all(b["status_display"] == dict(BaseStatus.choices)[b["status"]] for b in bases)
+    regions = client.get("/api/regions/?page_size=5").json()["results"]
+    assert regions and all(r["level_display"] in ("省级", "地级", "县级") for r in regions)

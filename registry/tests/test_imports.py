@@ -538,3 +538,32 @@ def test_a_csv_the_checks_refuse_never_becomes_a_job(login: Any, data: bytes, wo
     assert response.status_code == 400
     assert words in response.content.decode()
     assert Job.objects.count() == 0
+
+
+def test_the_cycle_collector_runs_again_after_an_import(login: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An import pauses Python's cycle collector (core.tasks.gc_paused); a server process left
+    # without it would grow with every import. It resumes after a good file, a bad file and a crash.
+    import gc
+
+    import registry.imports.jobs
+
+    client = login("operator_rc")
+    assert gc.isenabled()
+    seen: list[bool] = []
+    original = registry.imports.jobs.read_table
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(registry.imports.jobs, "read_table", spy)
+    assert job_of(upload(client, xlsx([row(1)]))).status == Job.Status.SUCCEEDED
+    assert job_of(upload(client, xlsx([row(2, 从业人数=-1)]))).status == Job.Status.FAILED
+    assert seen == [False, False] and gc.isenabled()
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(registry.imports.jobs, "read_table", crash)
+    assert job_of(upload(client, xlsx([row(3)]))).status == Job.Status.ERROR
+    assert gc.isenabled()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.appconfig import ecbase_apps
 from core.audit import audit_context
-from core.db import analyze
+from core.db import vacuum_analyze
 from core.models import ChangeLog
 from registry.demo.plan import DEFAULT_ENTERPRISES, DEFAULT_SEED
 from registry.demo.seeding import DemoGeographyError
@@ -52,8 +52,9 @@ class Command(BaseCommand):
                     raise CommandError(str(exc)) from exc
                 if part.summary:
                     summaries.append(str(part.summary))
-        # Fresh statistics for the planner after writing every table at once.
-        analyze(*[m for c in parts for m in c.get_models()], ChangeLog)
+        # Fresh statistics and visibility map after writing every table at once (autovacuum would
+        # get there later, where it runs).
+        vacuum_analyze(*[m for c in parts for m in c.get_models()], ChangeLog)
         self.stdout.write(
             _("已生成演示数据（随机种子 %(seed)d）：%(parts)s。")
             % {"seed": options["seed"], "parts": "；".join(summaries)}
