@@ -31,6 +31,7 @@ from accounts.errors import AccountsErrorCode
 from accounts.lockout import username_held
 from accounts.models import ApiToken, User
 from accounts.views.signin import second_factor_refusal
+from core.api.schema import THROTTLED
 from core.api.views import AuditedAPIMixin
 from core.audit import audit_context, log_event
 from core.middleware import client_ip
@@ -87,7 +88,7 @@ class TokenView(AuditedAPIMixin, APIView):
     @extend_schema(
         summary="获取接口令牌",
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer},
+        responses={200: TokenResponseSerializer, 429: THROTTLED},
         auth=[],
     )
     def post(self, request: Request) -> Response:
