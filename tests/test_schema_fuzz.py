@@ -68,9 +68,25 @@ CONFIG = SchemathesisConfig.from_dict(
     }
 )
 
+
+class InTransaction:
+    """Django's WSGI application without the database housekeeping at the ends of a request
+    (`close_old_connections`), which would close the connection and with it the test's
+    transaction — as Django's test client does it. The `tokens` fixture puts it back."""
+
+    def __init__(self) -> None:
+        self.handler = get_wsgi_application()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        # Per request: a request of Django's test client in between connects them again.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        return self.handler(environ, start_response)
+
+
 DOCUMENT = _schema_document()
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
-schema.app = get_wsgi_application()
+schema.app = InTransaction()
 
 # Path parameter values of the world's objects, per path template (filled by `world_ids`).
 KNOWN: dict[str, list[dict[str, Any]]] = {}
@@ -94,20 +110,16 @@ def build_battery_world() -> World:
 def tokens(battery_world: World, django_db_blocker: Any) -> Iterator[dict[str, str]]:
     """A token per account (signed in as a client would), and the ids of the world's objects
     each list endpoint shows to either account."""
-    # Django's test client does the same around each request: the WSGI handler's end-of-request
-    # signal would close the connection, and with it the test's transaction.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    keys: dict[str, str] = {}
-    with django_db_blocker.unblock():
-        for account in ACCOUNTS:
-            answer = Client().post(
-                "/api/auth/token/", {"username": account, "password": PASSWORD}, content_type="application/json"
-            )
-            assert answer.status_code == 200, answer.content
-            keys[account] = answer.json()["token"]
-        KNOWN.update(_known_path_parameters(keys))
     try:
+        keys: dict[str, str] = {}
+        with django_db_blocker.unblock():
+            for account in ACCOUNTS:
+                answer = Client().post(
+                    "/api/auth/token/", {"username": account, "password": PASSWORD}, content_type="application/json"
+                )
+                assert answer.status_code == 200, answer.content
+                keys[account] = answer.json()["token"]
+            KNOWN.update(_known_path_parameters(keys))
         yield keys
     finally:
         KNOWN.clear()
