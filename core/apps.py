@@ -12,13 +12,15 @@ class CoreConfig(appconfig.EcbaseAppConfig):
 
     def ready(self) -> None:
         # Every model date in a ModelSerializer says “2017 年 2 月没有 29 日” rather than DRF's
-        # “日期格式错误” for a date that does not exist (core.api.fields).
+        # “日期格式错误” for a date that does not exist, and a date-time outside 1949–2100 is refused
+        # in words (core.api.fields).
         from django.db import models
         from rest_framework import serializers
 
-        from core.api.fields import DateField
+        from core.api.fields import DateField, DateTimeField
 
         serializers.ModelSerializer.serializer_field_mapping[models.DateField] = DateField
+        serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = DateTimeField
 
     def menu(self, user: Any) -> list[appconfig.MenuEntry]:
         from core.roles import Role

@@ -6,7 +6,8 @@ technical page listing every URL pattern.
 DEBUG, Django does not call the 404 and 500 handlers; `DebugErrorPagesMiddleware` replaces its
 technical pages with the same ones. Tracebacks still go to the console log, and
 `ECBASE_DEBUG_TRACEBACKS=1` keeps Django's technical 500 page for whoever debugs a crash
-(docs/deploy.md). API responses (JSON) are never touched.
+(docs/deploy.md). API responses (JSON) are never touched, and an address under /api/ that no
+route matches is answered in JSON too.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response as ApiResponse
 
 
@@ -36,6 +38,14 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        # An address no API route matches (`/api/bases/1.5/`) answers as the API's other 404s do:
+        # JSON, as its schema says (core.api.schema), not the site's page.
+        response: HttpResponse = JsonResponse(
+            {"detail": str(NotFound.default_detail)}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+        response.ecbase_error_page = True  # type: ignore[attr-defined]  # marks the page as ours
+        return response
     return _page(request, "404.html", 404, {"request_path": request.path})
 
 

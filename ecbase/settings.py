@@ -306,6 +306,11 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's default would send the schema's address to validator.swagger.io: off.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # The refusals every endpoint can give (400/401/403/404/…) with their bodies: core.api.schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.declare_error_responses",
+    ],
     # One name for a choice set used by several fields (a base's status, a change's from/to).
     "ENUM_NAME_OVERRIDES": {
         "BaseStatusEnum": "registry.models.BaseStatus",

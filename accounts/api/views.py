@@ -32,6 +32,7 @@ from accounts.lockout import username_held
 from accounts.models import ApiToken, SecurityPolicy, User
 from accounts.views.own import sign_ins
 from accounts.views.signin import second_factor_refusal
+from core.api.schema import THROTTLED
 from core.api.views import AuditedAPIMixin
 from core.audit import audit_context, log_event
 from core.middleware import client_ip
@@ -88,7 +89,7 @@ class TokenView(AuditedAPIMixin, APIView):
     @extend_schema(
         summary="获取接口令牌",
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer},
+        responses={200: TokenResponseSerializer, 429: THROTTLED},
         auth=[],
     )
     def post(self, request: Request) -> Response:

@@ -283,3 +283,16 @@ def test_the_apis_csrf_refusal_is_chinese(world: World) -> None:
     again = client.post("/api/residencies/", {}, format="json")
     assert again.status_code == 403
     assert again.json()["detail"].startswith("CSRF 校验未通过（缺少 CSRF 令牌），请求已拒绝。")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["0898-03-20T14:51:48Z", "1900-12-31T23:59:59+08:00", "2101-01-01T00:00:00+08:00"])
+def test_a_moment_outside_1949_to_2100_is_refused_naming_the_field(world: World, api, moment: str) -> None:
+    """A call's deadline in the year 898 was stored and came back with Shanghai's local mean time
+    (`+08:05:43`), no valid date-time (schemathesis)."""
+    body = {"title": "第五批国家电子商务示范基地创建", "document_no": "商办电函〔2027〕1号", "deadline": moment}
+    response = api("ministry").post("/api/calls/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"deadline": [f"时间须在 1949 年至 2100 年之间（北京时间），填写的是 {moment}。"]}
+    fine = api("ministry").post("/api/calls/", {**body, "deadline": "2099-03-31T23:59:00+08:00"}, format="json")
+    assert fine.status_code == 201 and fine.json()["deadline"] == "2099-03-31T23:59:00+08:00"

@@ -34,9 +34,15 @@ def test_a_wrong_address_is_a_chinese_404_without_the_url_patterns(world: World,
         hidden = login("prov_js").get(f"/bases/{world.bases['rongchang'].pk}/")
         assert hidden.status_code == 404
         looks_like_ours(hidden.content.decode(), "页面不存在")
-        # The API keeps answering in JSON.
+        # The API keeps answering in JSON, an address no API route matches included (it was the
+        # site's page, which the API's schema does not describe).
         api = login("prov_js").get(f"/api/bases/{world.bases['rongchang'].pk}/")
         assert api.status_code == 404 and api["Content-Type"].startswith("application/json")
+        for address in ("/api/bases/1.5/", "/api/bases/1/no-such-part/", "/api/no-such-endpoint/"):
+            for client in (Client(), login("prov_js")):
+                wrong = client.get(address)
+                assert wrong.status_code == 404 and wrong["Content-Type"] == "application/json", address
+                assert wrong.json() == {"detail": "未找到。"}
 
 
 @pytest.mark.parametrize("debug", [False, True])

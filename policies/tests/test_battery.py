@@ -69,11 +69,14 @@ def fact_values(model: type[models.Model], year: int) -> dict[str, Any]:
 
 
 def build_battery_world() -> World:
-    """The shared world plus: the 荣昌 pack in force with its fund; a pack of 沙坪坝 in
+    return add_policies(build_world())
+
+
+def add_policies(world: World) -> World:
+    """A world (`build_world`'s) plus: the 荣昌 pack in force with its fund; a pack of 沙坪坝 in
     preparation; a fact of every kind for rc1 (荣昌) and xz1 (徐州); rc1's orders award approved and
     paid with its evidence; the orders claim of the enterprise that moved to 徐州, submitted and
     corrected; a draft claim of rc2 (readers above the district do not see drafts)."""
-    world = build_world()
     bureau = world.user("bureau_rc")
     pack = do_change_pack_status(bureau, do_create_pack(bureau, code="rongchang", region=world.regions["500153"]),
                                  PackStatus.ACTIVE)  # fmt: skip

@@ -248,3 +248,16 @@ def test_refusals_carry_their_code_and_statuses_move_only_by_the_table(
     assert refused.status_code == 403 and refused["X-Error-Code"] == "not_allowed"
     app.refresh_from_db()
     assert app.status == AwardStatus.SUBMITTED and not app.events.filter(kind="revoked").exists()
+
+
+@pytest.mark.parametrize("year", ["131072", "10000", "1989", "2101", "二〇二五", ""])
+def test_a_pack_s_parameters_for_an_impossible_year_are_refused_naming_it(
+    world: World, pack: PolicyPack, year: str
+) -> None:
+    """A year past 9999 was a 500 (schemathesis): there is no 31 December to read the parameters at."""
+    response = api(world.user("ministry")).get(f"/api/policies/packs/{pack.pk}/parameters/", {"year": year})
+    assert response.status_code == 400
+    assert response.json() == {"year": ["年度须为 1990 至 2100 之间的整数。"]}
+    assert response["X-Error-Code"] == "bad_year"
+    fine = api(world.user("ministry")).get(f"/api/policies/packs/{pack.pk}/parameters/", {"year": YEAR})
+    assert fine.status_code == 200 and fine.json()["year"] == YEAR

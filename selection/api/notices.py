@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from accounts.acting import acting_user
 from core.api.fields import DateField
 from core.api.permissions import ScopedPermission
+from core.api.schema import THROTTLED
 from core.api.views import ReadOnlyScopedViewSet
 from core.errors import ActionError, CoreErrorCode
 from core.middleware import client_ip
@@ -70,7 +71,9 @@ class MinistryEntrySerializer(serializers.ModelSerializer):
 class NoticeSerializer(serializers.ModelSerializer):
     period = serializers.SerializerMethodField(help_text="公示期：YYYY年M月D日至YYYY年M月D日")
     accepting_objections = serializers.SerializerMethodField(help_text="此刻是否受理异议")
-    entries = serializers.SerializerMethodField(help_text="拟认定名单（公布认定后：认定名单，不含撤出的基地）")
+    entries = serializers.SerializerMethodField(
+        help_text="拟认定名单（公布认定后：认定名单，不含撤出的基地）；商务部读到的条目含申报、得分和撤出情况"
+    )
 
     class Meta:
         model = Notice
@@ -85,7 +88,16 @@ class NoticeSerializer(serializers.ModelSerializer):
     def get_accepting_objections(self, notice: Notice) -> bool:
         return period_state(notice) == "open"
 
-    @extend_schema_field(PublicEntrySerializer(many=True))
+    # One schema for everyone who reads the list and the notice: the ministry's entries are the
+    # other shape (MinistryNoticeSerializer), and a client must know both.
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="NoticeEntry",
+            serializers=[PublicEntrySerializer, MinistryEntrySerializer],
+            resource_type_field_name=None,
+            many=True,
+        )
+    )
     def get_entries(self, notice: Notice) -> list[dict[str, Any]]:
         rows = public_rows(notice, final=notice.status == NoticeStatus.DESIGNATED)
         return [PublicEntrySerializer(r).data for r in rows]
@@ -182,6 +194,10 @@ class NoticeViewSet(ReadOnlyScopedViewSet):
         return VIEW if getattr(self, "action", None) == "objections" else super().scope_action()
 
     def get_serializer_class(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            # The schema is one for every caller (it names both shapes of an entry): generated
+            # for a ministry request it described the ministry's alone.
+            return super().get_serializer_class()
         if self.action in ("list", "retrieve", "create", "publish", "designate") and self._is_ministry():
             return MinistryNoticeSerializer
         return super().get_serializer_class()
@@ -230,7 +246,7 @@ class NoticeViewSet(ReadOnlyScopedViewSet):
 
     @extend_schema(
         summary="提出异议（任何人，无需登录；公示期内，每个网络地址每小时至多 5 件）",
-        request=ObjectionLodgeSerializer, responses={201: ObjectionReceiptSerializer},
+        request=ObjectionLodgeSerializer, responses={201: ObjectionReceiptSerializer, 429: THROTTLED},
     )  # fmt: skip
     @action(detail=True, methods=["post"], serializer_class=ObjectionLodgeSerializer, filter_backends=[])
     def objections(self, request: Request, pk: str | None = None) -> Response:

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.acting import acting_user
+from core.api.fields import DateTimeField
 from core.api.views import ReadOnlyScopedViewSet
 from core.roles import Role
 from core.scoping import VIEW, can, restrict
@@ -208,7 +209,7 @@ class DecideSerializer(serializers.Serializer):
 
 
 class ScheduleSerializer(serializers.Serializer):
-    defence_at = serializers.DateTimeField(help_text="ISO 8601；不带时区时按北京时间理解")
+    defence_at = DateTimeField(help_text="ISO 8601；不带时区时按北京时间理解")
     defence_place = serializers.CharField(max_length=128)
 
 
