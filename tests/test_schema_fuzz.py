@@ -90,7 +90,7 @@ DOCUMENT = _schema_document()
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
 schema.app = InTransaction()
 
-# Path parameter values of the world's objects, per path template (filled by `world_ids`).
+# Path parameter values of the world's objects, per path template (filled by the `tokens` fixture).
 KNOWN: dict[str, list[dict[str, Any]]] = {}
 
 
