@@ -25,6 +25,23 @@ def object_type_choices() -> list[tuple[str, str]]:
     return sorted(kinds, key=lambda kind: (kind[1], kind[0]))
 
 
+class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
+    """A moment between 1949 and 2100 with an offset a clock can have (PostgreSQL refuses an offset
+    beyond ±15:59 outright: a 500, not a refusal)."""
+
+    def clean(self, value: Any) -> Any:
+        moment = super().clean(value)
+        if moment is not None:
+            offset = moment.utcoffset()
+            if not 1949 <= moment.year <= 2100 or (offset is not None and abs(offset.total_seconds()) > 14 * 3600):
+                raise forms.ValidationError(_("时间须在 1949 年至 2100 年之间，时区偏移不超过 14 小时。"))
+        return moment
+
+
+class BoundedDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedDateTimeField
+
+
 class ChangeLogFilterSet(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("操作"), choices=ChangeLog.Action.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=ChangeLog.Source.choices)
@@ -33,8 +50,8 @@ class ChangeLogFilterSet(django_filters.FilterSet):
     object_id = django_filters.CharFilter(label=_("对象编号"))
     object = django_filters.CharFilter(label=_("对象名称"), method="by_object_name")
     request_id = django_filters.CharFilter(label=_("请求编号"), method="by_request")
-    since = django_filters.IsoDateTimeFilter(label=_("起始时间"), field_name="time", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(label=_("截止时间"), field_name="time", lookup_expr="lt")
+    since = BoundedDateTimeFilter(label=_("起始时间"), field_name="time", lookup_expr="gte")
+    until = BoundedDateTimeFilter(label=_("截止时间"), field_name="time", lookup_expr="lt")
     date_from = django_filters.DateFilter(
         label=_("起始日期"), method="from_day", widget=forms.DateInput(attrs={"type": "date"})
     )

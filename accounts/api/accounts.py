@@ -26,6 +26,7 @@ from accounts.filtersets import UserFilterSet
 from accounts.models import User
 from accounts.views.accounts import with_lock_state
 from core.api.exceptions import to_api_error
+from core.api.fields import CodeRelatedField
 from core.api.views import EditableScopedViewSet
 from core.privacy import mask_phone
 from core.scoping import VIEW
@@ -40,11 +41,11 @@ def _related(name: str) -> models.QuerySet[Any]:
 class UserSerializer(serializers.ModelSerializer[User]):
     role_display = serializers.CharField(source="get_role_display", read_only=True, help_text="角色的中文名称")
     scope_display = serializers.CharField(source="scope_text", read_only=True, help_text="权限范围（名称）")
-    quota_unit = serializers.SlugRelatedField(
+    quota_unit = CodeRelatedField(
         slug_field="code", queryset=_related("quota_unit"), required=False, allow_null=True, label=_("申报单位"),
         help_text="申报单位代码（省级商务主管部门账号）",
     )  # fmt: skip
-    region = serializers.SlugRelatedField(
+    region = CodeRelatedField(
         slug_field="code", queryset=_related("region").filter(retired_in__isnull=True), required=False,
         allow_null=True, label=_("行政区划"), help_text="6 位行政区划代码（区县商务局账号）",
     )  # fmt: skip
@@ -52,7 +53,7 @@ class UserSerializer(serializers.ModelSerializer[User]):
         queryset=_related("base"), required=False, allow_null=True, label=_("示范基地"),
         help_text="基地编号（基地运营主体账号）",
     )  # fmt: skip
-    enterprise = serializers.SlugRelatedField(
+    enterprise = CodeRelatedField(
         slug_field="credit_code", queryset=_related("enterprise"), required=False, allow_null=True,
         label=_("企业"), help_text="统一社会信用代码（入驻企业账号）",
     )  # fmt: skip

@@ -54,3 +54,15 @@ class DateTimeField(serializers.DateTimeField):
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
             self.fail("year_range", first=FIRST_YEAR, last=LAST_YEAR, value=str(value)[:40])
         return moment
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related object named by its code (a region's, a quota unit's). A text no code can be —
+    a NUL character, which PostgreSQL refuses in any text — is refused here before the lookup."""
+
+    default_error_messages = {"bad_code": _("不是有效的代码。")}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str | int) or "\x00" in str(data) or len(str(data)) > 64:
+            self.fail("bad_code")
+        return super().to_internal_value(data)

@@ -296,3 +296,16 @@ def test_a_moment_outside_1949_to_2100_is_refused_naming_the_field(world: World,
     assert response.json() == {"deadline": [f"时间须在 1949 年至 2100 年之间（北京时间），填写的是 {moment}。"]}
     fine = api("ministry").post("/api/calls/", {**body, "deadline": "2099-03-31T23:59:00+08:00"}, format="json")
     assert fine.status_code == 201 and fine.json()["deadline"] == "2099-03-31T23:59:00+08:00"
+
+
+def test_a_code_with_a_nul_or_a_moment_with_an_impossible_offset_is_a_refusal(world: World) -> None:
+    """Found by the schema fuzzing on PostgreSQL, which refuses both outright (a 500 before)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.user("ministry"))
+    ent = world.enterprises["rc1"]
+    patched = client.patch(f"/api/enterprises/{ent.pk}/", {"region": "ö\x00"}, format="json")
+    assert patched.status_code == 400 and "代码" in str(patched.json())
+    listed = client.get("/api/changelog/", {"since": "0656-07-07T17:36:52.9-20:44"})
+    assert listed.status_code == 400 and "1949" in str(listed.json())

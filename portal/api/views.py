@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from core.api.fields import CodeRelatedField
 from core.api.views import AuditedAPIMixin
 from core.appconfig import ecbase_apps
 from core.scoping import ADD, CHANGE, DELETE, VIEW, can
@@ -24,7 +25,7 @@ def permission_models() -> list[type[Model]]:
 
 class MeSerializer(serializers.ModelSerializer[User]):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+    region: serializers.SlugRelatedField[Any] = CodeRelatedField(
         slug_field="code",
         read_only=True,
         allow_null=True,  # null: an account without a region

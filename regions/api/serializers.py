@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.fields import CodeRelatedField
 from core.api.serializers import ChoiceLabelField, LoggedModelSerializer
 from regions.models import DemoCity, QuotaUnit, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
     # DRF's metaclass takes declared fields off the class, so `parent` does not shadow Field.parent.
-    parent: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(  # type: ignore[assignment]  # see above
+    parent: serializers.SlugRelatedField[Region] = CodeRelatedField(  # type: ignore[assignment]  # see above
         slug_field="code", read_only=True, allow_null=True, help_text="上级区划代码（省级为空）"
     )
-    successor: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+    successor: serializers.SlugRelatedField[Region] = CodeRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="继任区划代码（未停用或无继任时为空）"
     )
     level_display = ChoiceLabelField("level")
@@ -25,7 +26,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class QuotaUnitSerializer(LoggedModelSerializer):
-    region = serializers.SlugRelatedField(
+    region = CodeRelatedField(
         slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False, help_text="对应区划代码"
     )
     kind_display = ChoiceLabelField("kind")
@@ -37,7 +38,7 @@ class QuotaUnitSerializer(LoggedModelSerializer):
 
 
 class DemoCitySerializer(LoggedModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), help_text="城市区划代码")
+    region = CodeRelatedField(slug_field="code", queryset=Region.objects.all(), help_text="城市区划代码")
 
     class Meta:
         model = DemoCity

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core import uscc
-from core.api.fields import DateField
+from core.api.fields import CodeRelatedField, DateField
 from core.api.serializers import ChoiceLabelField, CreditCodeField, LoggedModelSerializer, uscc_message
 from core.privacy import mask_phone
 from core.roles import Role
@@ -31,12 +31,12 @@ def _user(serializer: serializers.BaseSerializer[Any]) -> Any:
 class BaseSerializer(LoggedModelSerializer):
     quota_unit = serializers.PrimaryKeyRelatedField(queryset=QuotaUnit.objects.all(), label=_("申报单位"))
     quota_unit_name = serializers.CharField(source="quota_unit.name", read_only=True)
-    region = serializers.SlugRelatedField(
+    region = CodeRelatedField(
         slug_field="code", queryset=Region.objects.all(), label=_("所在区划"), help_text="区划代码（6 位）"
     )
     region_name = serializers.CharField(source="region.name", read_only=True)
     covered_regions = serializers.ManyRelatedField(
-        child_relation=serializers.SlugRelatedField(slug_field="code", read_only=True), read_only=True
+        child_relation=CodeRelatedField(slug_field="code", read_only=True), read_only=True
     )
     operator_credit_code = CreditCodeField(label=_("运营主体统一社会信用代码"))
     status_display = ChoiceLabelField("status")
@@ -110,7 +110,7 @@ class EnterpriseSerializer(LoggedModelSerializer):
         help_text="省略时按统一社会信用代码第 1-2 位推定",
     )
     category_display = ChoiceLabelField("category")
-    region = serializers.SlugRelatedField(
+    region = CodeRelatedField(
         slug_field="code", queryset=Region.objects.all(), label=_("注册地区"), help_text="区划代码（6 位）"
     )
     region_name = serializers.CharField(source="region.name", read_only=True)
